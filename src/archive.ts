@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { FfprobeProber } from './adapters/ffprobe.ts';
+import { FsBlobStore } from './adapters/blob-fs.ts';
+import type { Config } from './config.ts';
+import { CustodyError } from './core/errors.ts';
+import type { BlobStore, Clock, MediaProber } from './core/ports.ts';
+import { appendCustodyEvents } from './db/custody-log.ts';
+import { openPglite, openPostgres, type DatabaseHandle } from './db/connect.ts';
+import { migrate } from './db/migrate.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from './db/schema.ts';
+import { isProcessAlive } from './adapters/pid.ts';
+
+/**
+ * The composition root: the one place that knows which database, blob store and media tools
+ * this run uses, and hands each use case only the ports it needs.
+ */
+export interface Archive {
+  readonly id: string;
+  readonly dataDir: string;
+  readonly db: Kysely<Database>;
+  readonly databaseKind: DatabaseHandle['kind'];
+  readonly blobs: BlobStore;
+  readonly prober: MediaProber;
+  readonly clock: Clock;
+  readonly actor: string;
+  close(): Promise<void>;
+}
+
+const MARKER = 'custody.json';
+const systemClock: Clock = { now: () => new Date() };
+
+interface Marker {
+  readonly format: 'custody-archive';
+  readonly version: 1;
+  readonly id: string;
+  readonly createdAt: string;
+}
+
+/** Creates a new archive in `config.dataDir` (which must be absent or empty). */
+export async function initArchive(config: Config): Promise<Archive> {
+  const dir = config.dataDir;
+  if (await exists(path.join(dir, MARKER))) {
+    throw new CustodyError('ARCHIVE.ALREADY_EXISTS', `There is already an archive in ${dir}.`, { hint: 'Use it with --data, or choose another folder.' });
+  }
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const stray = (await fs.readdir(dir)).filter((n) => n !== 'lock');
+  if (stray.length > 0) {
+    throw new CustodyError('ARCHIVE.ALREADY_EXISTS', `${dir} is not empty; an archive needs a folder of its own.`, { hint: 'Choose a new or empty folder.' });
+  }
+  const marker: Marker = { format: 'custody-archive', version: 1, id: randomUUID(), createdAt: new Date().toISOString() };
+  const archive = await assemble(config, marker);
+  try {
+    await archive.db.transaction().execute(async (tx) => {
+      const first = await tx.selectFrom('custody_event').select('seq').limit(1).executeTakeFirst();
+      if (first !== undefined) return; // a server database shared with an earlier archive folder
+      await appendCustodyEvents(tx, [{ actor: config.actor, action: 'archive.created', subjectType: 'archive', subjectId: marker.id, payload: { database: archive.databaseKind } }], archive.clock.now());
+    });
+    // Written last: a folder without the marker is not an archive, so a failed init can be retried.
+    await fs.writeFile(path.join(dir, MARKER), JSON.stringify(marker, null, 2) + '\n', { mode: 0o600 });
+  } catch (e) {
+    await archive.close();
+    throw e;
+  }
+  return archive;
+}
+
+/** Opens the archive in `config.dataDir`, applying any pending migrations. */
+export async function openArchive(config: Config): Promise<Archive> {
+  const markerPath = path.join(config.dataDir, MARKER);
+  let marker: Marker;
+  try {
+    marker = JSON.parse(await fs.readFile(markerPath, 'utf8')) as Marker;
+  } catch {
+    throw new CustodyError('ARCHIVE.NOT_FOUND', `No archive in ${config.dataDir}.`, {
+      hint: `Create one with "custody init ${config.dataDir}", or point --data (or CUSTODY_DATA) at an existing archive.`,
+    });
+  }
+  return assemble(config, marker);
+}
+
+async function assemble(config: Config, marker: Marker): Promise<Archive> {
+  const releaseLock = await lockDataDir(config.dataDir);
+  let handle: DatabaseHandle | undefined;
+  try {
+    handle = config.databaseUrl !== undefined ? openPostgres(config.databaseUrl) : await openPglite(path.join(config.dataDir, 'db'));
+    await migrate(handle.db);
+    const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
+    await blobs.init();
+    const db = handle;
+    return {
+      id: marker.id,
+      dataDir: config.dataDir,
+      db: db.db,
+      databaseKind: db.kind,
+      blobs,
+      prober: new FfprobeProber({ timeoutMs: config.probeTimeoutMs }),
+      clock: systemClock,
+      actor: config.actor,
+      close: async () => {
+        await db.close();
+        await releaseLock();
+      },
+    };
+  } catch (e) {
+    await handle?.close();
+    await releaseLock();
+    throw e;
+  }
+}
+
+/**
+ * One process at a time per data folder: the embedded database has a single writer, and
+ * sweeping temporary blobs is only safe when nobody else is writing them. A lock left by a
+ * killed process (its pid is gone) is taken over.
+ */
+async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+  const lockPath = path.join(dir, 'lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.writeFile(lockPath, String(process.pid), { flag: 'wx' });
+      return () => fs.rm(lockPath, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(await fs.readFile(lockPath, 'utf8').catch(() => ''));
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isProcessAlive(holder)) {
+        throw new CustodyError('ARCHIVE.LOCKED', `Another Custody process (pid ${holder}) has this archive open.`, { hint: 'Wait for it to finish, or stop it, then try again.' });
+      }
+      await fs.rm(lockPath, { force: true });
+    }
+  }
+  throw new CustodyError('ARCHIVE.LOCKED', 'Could not lock the archive folder.', { hint: 'Try again.' });
+}
+
+
+async function exists(p: string): Promise<boolean> {
+  return fs.access(p).then(() => true, () => false);
+}

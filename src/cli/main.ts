@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { registerAcquisitions } from './commands/acquisitions.ts';
+import { registerIngest } from './commands/ingest.ts';
+import { registerInit } from './commands/init.ts';
+import { registerItems } from './commands/items.ts';
+import { registerVerify } from './commands/verify.ts';
+import { EXIT, reportError } from './output.ts';
+
+const program = new Command('custody')
+  .description('Custody: an evidence archive with a verifiable chain of custody')
+  .option('-d, --data <dir>', 'archive folder (default: CUSTODY_DATA or ./archive)')
+  .option('--json', 'machine-readable output on stdout (errors as JSON on stderr)')
+  .option('-q, --quiet', 'no progress output')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerInit(program);
+registerIngest(program);
+registerItems(program);
+registerAcquisitions(program);
+registerVerify(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    process.exitCode = reportError(e, program.opts<{ json?: boolean }>().json === true);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Stable error codes. Each is documented in docs/errors.md; the CLI maps the namespace to an
+ * exit code and the server (later) to an HTTP status, in one place each. Messages say what
+ * happened and what to do; they never carry a victim's or source's identity.
+ */
+export const ERROR_CODES = {
+  'CONFIG.INVALID': 'configuration is invalid',
+  'ARCHIVE.NOT_FOUND': 'no archive at the data directory',
+  'ARCHIVE.ALREADY_EXISTS': 'an archive already exists there',
+  'ARCHIVE.LOCKED': 'another process has the archive open',
+  'ARCHIVE.NEWER_SCHEMA': 'the archive was written by a newer Custody',
+  'INGEST.SOURCE_NOT_FOUND': 'the source path does not exist',
+  'INGEST.SOURCE_NOT_DIRECTORY': 'the source is not a directory',
+  'INGEST.SOURCE_UNREADABLE': 'a source file or folder could not be read',
+  'INGEST.SOURCE_CHANGED': 'a source file changed while it was being read',
+  'INGEST.SPECIAL_FILE': 'a source entry is a device, socket or pipe',
+  'INGEST.ACQUISITION_CONFLICT': 'the acquisition exists with different details',
+  'INGEST.EMPTY_FILE': 'the file is empty',
+  'INGEST.INTERRUPTED': 'ingest was interrupted',
+  'BLOB.HASH_MISMATCH': 'stored bytes do not match their hash',
+  'BLOB.MISSING': 'a blob is missing from the store',
+  'MEDIA.PROBE_FAILED': 'ffprobe could not read the media',
+  'MEDIA.PROBE_TIMEOUT': 'ffprobe took too long',
+  'MEDIA.TRUNCATED': 'the media file is truncated',
+  'MEDIA.NO_STREAMS': 'the media file has no audio or video streams',
+  'ITEM.NOT_FOUND': 'no such item',
+  'ITEM.AMBIGUOUS': 'the id prefix matches several items',
+  'ACQUISITION.NOT_FOUND': 'no such acquisition',
+  'VERIFY.FAILED': 'verification found problems',
+  'USAGE.INVALID': 'invalid command-line usage',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class CustodyError extends Error {
+  readonly code: ErrorCode;
+  /** What the user can do about it. */
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { hint?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CustodyError';
+    this.code = code;
+    this.hint = options?.hint;
+  }
+}
+
+export function isCustodyError(e: unknown): e is CustodyError {
+  return e instanceof CustodyError;
+}

@@ -1,0 +1,55 @@
+import type { Readable } from 'node:stream';
+import type { Sha256 } from '../domain/hash.ts';
+
+/**
+ * The seams where deployment modes differ (local files vs S3) or where an outside program is
+ * involved (ffprobe). Everything else is plain functions over the database.
+ */
+
+export interface BlobWriteResult {
+  readonly sha256: Sha256;
+  readonly size: number;
+  /** False when identical content was already stored (the new copy was discarded). */
+  readonly created: boolean;
+}
+
+/** An open temporary blob being written; the hash decides its final name. */
+export interface BlobWriter {
+  write(chunk: Uint8Array): Promise<void>;
+  /**
+   * Flushes to stable storage and moves the blob to its content address. When `expected` is
+   * given the computed hash must equal it or nothing is stored (BLOB.HASH_MISMATCH).
+   */
+  commit(sha256: Sha256, expected?: Sha256): Promise<BlobWriteResult>;
+  /** Drops the temporary file. Safe to call after a failed commit. */
+  abort(): Promise<void>;
+  readonly size: number;
+}
+
+export interface BlobStore {
+  /** Starts a new blob. The caller hashes while writing (to read the source only once). */
+  create(): Promise<BlobWriter>;
+  /** Reads a stored blob. */
+  read(sha256: Sha256): Readable;
+  /** Size of a stored blob, or null when it is missing. */
+  stat(sha256: Sha256): Promise<number | null>;
+  /** Every blob in the store, in no particular order, streaming. */
+  list(): AsyncIterable<Sha256>;
+  /** A local file path for programs that need one (ffprobe). */
+  localPath(sha256: Sha256): string;
+  /** Removes temporary files left by processes that died mid-write. */
+  sweepTemporaries(): Promise<number>;
+}
+
+/** Result of probing one media file. */
+export type ProbeOutcome =
+  | { readonly ok: true; readonly raw: Record<string, unknown> }
+  | { readonly ok: false; readonly code: 'MEDIA.PROBE_FAILED' | 'MEDIA.PROBE_TIMEOUT' | 'MEDIA.TRUNCATED'; readonly message: string };
+
+export interface MediaProber {
+  probe(file: string): Promise<ProbeOutcome>;
+}
+
+export interface Clock {
+  now(): Date;
+}

@@ -1,0 +1,102 @@
+import { sql, type Kysely } from 'kysely';
+import { isUuid } from '../domain/ids.ts';
+import type { AcquisitionRow, Database, ItemRow } from './schema.ts';
+
+/** Read-side queries for the CLI (and later the API). Keyset-paged: no OFFSET scans. */
+
+export interface ItemFilter {
+  readonly kind?: string | undefined;
+  readonly acquisitionId?: string | undefined;
+  readonly withProblems?: boolean | undefined;
+}
+
+export async function itemsPage(db: Kysely<Database>, filter: ItemFilter, afterSha256: string, limit: number): Promise<ItemRow[]> {
+  let q = db.selectFrom('item').selectAll().where('sha256', '>', afterSha256).orderBy('sha256').limit(limit);
+  if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
+  if (filter.withProblems === true) q = q.where(sql<boolean>`problems <> '[]'::jsonb`);
+  if (filter.acquisitionId !== undefined) {
+    const acquisitionId = filter.acquisitionId;
+    q = q.where((eb) => eb.exists(eb.selectFrom('sighting').select('sighting.id').whereRef('sighting.item_id', '=', 'item.id').where('sighting.acquisition_id', '=', acquisitionId)));
+  }
+  return q.execute();
+}
+
+export interface ItemPath {
+  readonly itemId: string;
+  readonly acquisitionId: string;
+  readonly acquisition: string;
+  readonly path: string;
+  readonly size: number | null;
+  readonly mtimeNs: string | null;
+  readonly mode: number | null;
+}
+
+export async function pathsOf(db: Kysely<Database>, itemIds: readonly string[]): Promise<ItemPath[]> {
+  if (itemIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('sighting')
+    .innerJoin('acquisition', 'acquisition.id', 'sighting.acquisition_id')
+    .select(['sighting.item_id', 'sighting.acquisition_id', 'acquisition.name', 'sighting.path_display', 'sighting.size', 'sighting.mtime_ns', 'sighting.mode'])
+    .where('sighting.item_id', 'in', itemIds)
+    .orderBy('acquisition.opened_at')
+    .orderBy('sighting.path')
+    .execute();
+  return rows.map((r) => ({
+    itemId: r.item_id ?? '',
+    acquisitionId: r.acquisition_id,
+    acquisition: r.name,
+    path: r.path_display,
+    size: r.size,
+    mtimeNs: r.mtime_ns,
+    mode: r.mode,
+  }));
+}
+
+/** Items whose id is this uuid, or whose hash starts with this hex prefix (at most 2 returned). */
+export async function findItems(db: Kysely<Database>, idOrPrefix: string): Promise<ItemRow[]> {
+  const needle = idOrPrefix.toLowerCase();
+  if (isUuid(needle)) {
+    return db.selectFrom('item').selectAll().where('id', '=', needle).execute();
+  }
+  if (!/^[0-9a-f]{6,64}$/.test(needle)) return [];
+  return db.selectFrom('item').selectAll().where('sha256', '>=', needle).where('sha256', '<=', needle + 'g').orderBy('sha256').limit(2).execute();
+}
+
+export interface AcquisitionStats {
+  readonly row: AcquisitionRow;
+  readonly files: number;
+  readonly items: number;
+  readonly symlinks: number;
+  readonly skipped: number;
+  readonly bytes: number;
+}
+
+export async function listAcquisitions(db: Kysely<Database>): Promise<AcquisitionStats[]> {
+  const rows = await db.selectFrom('acquisition').selectAll().orderBy('opened_at').execute();
+  const counts = await db
+    .selectFrom('sighting')
+    .select((eb) => [
+      'acquisition_id',
+      eb.fn.countAll<number>().filterWhere('entry_type', '=', 'file').as('files'),
+      eb.fn.count<number>('item_id').distinct().as('items'),
+      eb.fn.countAll<number>().filterWhere('entry_type', '=', 'symlink').as('symlinks'),
+      eb.fn.countAll<number>().filterWhere('entry_type', '=', 'skipped').as('skipped'),
+      eb.fn.coalesce(eb.fn.sum<number>('size').filterWhere('entry_type', '=', 'file'), eb.lit(0)).as('bytes'),
+    ])
+    .groupBy('acquisition_id')
+    .execute();
+  const byId = new Map(counts.map((c) => [c.acquisition_id, c]));
+  return rows.map((row) => {
+    const c = byId.get(row.id);
+    return { row, files: Number(c?.files ?? 0), items: Number(c?.items ?? 0), symlinks: Number(c?.symlinks ?? 0), skipped: Number(c?.skipped ?? 0), bytes: Number(c?.bytes ?? 0) };
+  });
+}
+
+export async function findAcquisition(db: Kysely<Database>, idOrName: string): Promise<AcquisitionRow | undefined> {
+  const byId = isUuid(idOrName.toLowerCase());
+  return db
+    .selectFrom('acquisition')
+    .selectAll()
+    .where((eb) => (byId ? eb.or([eb('id', '=', idOrName.toLowerCase()), eb('name', '=', idOrName)]) : eb('name', '=', idOrName)))
+    .executeTakeFirst();
+}

@@ -1,0 +1,37 @@
+import { sql, type Kysely } from 'kysely';
+import { CustodyError } from '../core/errors.ts';
+import * as m0001 from './migrations/0001-foundation.ts';
+import type { Database } from './schema.ts';
+
+/** Forward-only migrations, in order. A released migration is never edited. */
+const MIGRATIONS: readonly { name: string; up: (db: Kysely<unknown>) => Promise<void> }[] = [
+  { name: '0001-foundation', up: m0001.up },
+];
+
+/**
+ * Applies what is missing, each migration in its own transaction together with its
+ * bookkeeping row, under an advisory lock so two processes starting at once do not race.
+ */
+export async function migrate(db: Kysely<Database>): Promise<string[]> {
+  return db.transaction().execute(async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock(7355601)`.execute(tx);
+    await sql`CREATE TABLE IF NOT EXISTS schema_migration (
+      name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(tx);
+    const done = new Set((await tx.selectFrom('schema_migration').select('name').execute()).map((r) => r.name));
+    const known = new Set(MIGRATIONS.map((m) => m.name));
+    const unknown = [...done].filter((n) => !known.has(n));
+    if (unknown.length > 0) {
+      throw new CustodyError('ARCHIVE.NEWER_SCHEMA', `The database has migrations this Custody does not know: ${unknown.join(', ')}.`, {
+        hint: 'Upgrade Custody to the version that wrote this archive.',
+      });
+    }
+    const applied: string[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.name)) continue;
+      await m.up(tx as unknown as Kysely<unknown>);
+      await tx.insertInto('schema_migration').values({ name: m.name }).execute();
+      applied.push(m.name);
+    }
+    return applied;
+  });
+}
