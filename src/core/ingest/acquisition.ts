@@ -75,11 +75,12 @@ export async function openAcquisition(
   return { row, resumed: false };
 }
 
-/** Records the end of a complete pass with its summary. */
+/** Records the end of the first complete pass with its summary (later re-runs change nothing). */
 export async function closeAcquisition(deps: RecordDeps, acquisitionId: string, summary: Record<string, number>): Promise<void> {
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
-    await tx.updateTable('acquisition').set({ closed_at: now, summary: JSON.stringify(summary) }).where('id', '=', acquisitionId).execute();
+    const closed = await tx.updateTable('acquisition').set({ closed_at: now, summary: JSON.stringify(summary) }).where('id', '=', acquisitionId).where('closed_at', 'is', null).executeTakeFirst();
+    if (closed.numUpdatedRows === 0n) return;
     await appendCustodyEvents(tx, [{ actor: deps.actor, action: 'acquisition.closed', subjectType: 'acquisition', subjectId: acquisitionId, payload: summary }], now);
   });
 }
