@@ -3,16 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'eslint.config.js'] },
+  { ignores: ['node_modules/**', 'eslint.config.js', '.tmp/**', 'bench/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
-      curly: ['error', 'multi-line'],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
   },
@@ -20,13 +21,31 @@ export default tseslint.config(
     // The domain is pure: no IO of any kind.
     files: ['src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:fs*', 'node:child_process', 'pg', '@electric-sql/*', 'kysely', '../adapters/*', '../db/*'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'node:fs*',
+            'node:child_process',
+            'pg',
+            '@electric-sql/*',
+            'kysely',
+            '../adapters/*',
+            '../db/*',
+          ],
+        },
+      ],
     },
   },
   {
     // Nothing but config.ts reads the environment.
     files: ['src/**/*.ts'],
     ignores: ['src/config.ts'],
-    rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration from src/config.ts' }] },
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration from src/config.ts' },
+      ],
+    },
   },
 );

@@ -43,23 +43,48 @@ interface Marker {
 export async function initArchive(config: Config): Promise<Archive> {
   const dir = config.dataDir;
   if (await exists(path.join(dir, MARKER))) {
-    throw new CustodyError('ARCHIVE.ALREADY_EXISTS', `There is already an archive in ${dir}.`, { hint: 'Use it with --data, or choose another folder.' });
+    throw new CustodyError('ARCHIVE.ALREADY_EXISTS', `There is already an archive in ${dir}.`, {
+      hint: 'Use it with --data, or choose another folder.',
+    });
   }
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const stray = (await fs.readdir(dir)).filter((n) => n !== 'lock');
   if (stray.length > 0) {
-    throw new CustodyError('ARCHIVE.ALREADY_EXISTS', `${dir} is not empty; an archive needs a folder of its own.`, { hint: 'Choose a new or empty folder.' });
+    throw new CustodyError(
+      'ARCHIVE.ALREADY_EXISTS',
+      `${dir} is not empty; an archive needs a folder of its own.`,
+      { hint: 'Choose a new or empty folder.' },
+    );
   }
-  const marker: Marker = { format: 'custody-archive', version: 1, id: randomUUID(), createdAt: new Date().toISOString() };
+  const marker: Marker = {
+    format: 'custody-archive',
+    version: 1,
+    id: randomUUID(),
+    createdAt: new Date().toISOString(),
+  };
   const archive = await assemble(config, marker);
   try {
     await archive.db.transaction().execute(async (tx) => {
       const first = await tx.selectFrom('custody_event').select('seq').limit(1).executeTakeFirst();
       if (first !== undefined) return; // a server database shared with an earlier archive folder
-      await appendCustodyEvents(tx, [{ actor: config.actor, action: 'archive.created', subjectType: 'archive', subjectId: marker.id, payload: { database: archive.databaseKind } }], archive.clock.now());
+      await appendCustodyEvents(
+        tx,
+        [
+          {
+            actor: config.actor,
+            action: 'archive.created',
+            subjectType: 'archive',
+            subjectId: marker.id,
+            payload: { database: archive.databaseKind },
+          },
+        ],
+        archive.clock.now(),
+      );
     });
     // Written last: a folder without the marker is not an archive, so a failed init can be retried.
-    await fs.writeFile(path.join(dir, MARKER), JSON.stringify(marker, null, 2) + '\n', { mode: 0o600 });
+    await fs.writeFile(path.join(dir, MARKER), JSON.stringify(marker, null, 2) + '\n', {
+      mode: 0o600,
+    });
   } catch (e) {
     await archive.close();
     throw e;
@@ -85,7 +110,10 @@ async function assemble(config: Config, marker: Marker): Promise<Archive> {
   const releaseLock = await lockDataDir(config.dataDir);
   let handle: DatabaseHandle | undefined;
   try {
-    handle = config.databaseUrl !== undefined ? openPostgres(config.databaseUrl) : await openPglite(path.join(config.dataDir, 'db'));
+    handle =
+      config.databaseUrl !== undefined
+        ? openPostgres(config.databaseUrl)
+        : await openPglite(path.join(config.dataDir, 'db'));
     await migrate(handle.db);
     const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
     await blobs.init();
@@ -125,16 +153,29 @@ async function lockDataDir(dir: string): Promise<() => Promise<void>> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number(await fs.readFile(lockPath, 'utf8').catch(() => ''));
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isProcessAlive(holder)) {
-        throw new CustodyError('ARCHIVE.LOCKED', `Another Custody process (pid ${holder}) has this archive open.`, { hint: 'Wait for it to finish, or stop it, then try again.' });
+      if (
+        Number.isInteger(holder) &&
+        holder > 0 &&
+        holder !== process.pid &&
+        isProcessAlive(holder)
+      ) {
+        throw new CustodyError(
+          'ARCHIVE.LOCKED',
+          `Another Custody process (pid ${holder}) has this archive open.`,
+          { hint: 'Wait for it to finish, or stop it, then try again.' },
+        );
       }
       await fs.rm(lockPath, { force: true });
     }
   }
-  throw new CustodyError('ARCHIVE.LOCKED', 'Could not lock the archive folder.', { hint: 'Try again.' });
+  throw new CustodyError('ARCHIVE.LOCKED', 'Could not lock the archive folder.', {
+    hint: 'Try again.',
+  });
 }
 
-
 async function exists(p: string): Promise<boolean> {
-  return fs.access(p).then(() => true, () => false);
+  return fs.access(p).then(
+    () => true,
+    () => false,
+  );
 }

@@ -10,7 +10,12 @@ import { makeDvrExport, type DvrExport } from './fixtures/make-dvr-export.ts';
 import { createTestArchive, DATABASES, tempDir } from './helpers/archive.ts';
 import { treeFingerprint } from './helpers/tree.ts';
 
-const details = { name: 'Drive from source A', receivedFrom: 'source A', receivedAt: '2021-03-14', note: '2 TB USB disk, sealed bag 17' };
+const details = {
+  name: 'Drive from source A',
+  receivedFrom: 'source A',
+  receivedAt: '2021-03-14',
+  note: '2 TB USB disk, sealed bag 17',
+};
 
 describe.each(DATABASES)('ingest of a DVR export on %s', (database) => {
   let drive: DvrExport;
@@ -40,12 +45,15 @@ describe.each(DATABASES)('ingest of a DVR export on %s', (database) => {
     }
   });
 
-  it('leaves the source exactly as it was, files\' access times included', async () => {
+  it("leaves the source exactly as it was, files' access times included", async () => {
     expect(await treeFingerprint(drive.root)).toBe(before);
   });
 
   it('keeps the exact bytes of every name, hostile ones included, and shows them safely', async () => {
-    const rows = await archive.db.selectFrom('sighting').select(['path', 'path_display', 'entry_type']).execute();
+    const rows = await archive.db
+      .selectFrom('sighting')
+      .select(['path', 'path_display', 'entry_type'])
+      .execute();
     const files = rows.filter((r) => r.entry_type === 'file');
     expect(files).toHaveLength(drive.expected.regularFiles);
     const bad = drive.files.find((f) => f.pathHex !== undefined);
@@ -60,17 +68,34 @@ describe.each(DATABASES)('ingest of a DVR export on %s', (database) => {
   });
 
   it('records symbolic links with their target text and never follows them', async () => {
-    const links = await archive.db.selectFrom('sighting').select(['path_display', 'link_target_display', 'item_id']).where('entry_type', '=', 'symlink').execute();
-    expect(links.map((l) => l.link_target_display).sort()).toEqual(drive.symlinks.map((s) => s.target).sort());
+    const links = await archive.db
+      .selectFrom('sighting')
+      .select(['path_display', 'link_target_display', 'item_id'])
+      .where('entry_type', '=', 'symlink')
+      .execute();
+    expect(links.map((l) => l.link_target_display).sort()).toEqual(
+      drive.symlinks.map((s) => s.target).sort(),
+    );
     expect(links.every((l) => l.item_id === null)).toBe(true);
-    const passwd = await archive.db.selectFrom('item').select('id').where('size', '=', (await fs.stat('/etc/passwd')).size).execute();
+    const passwd = await archive.db
+      .selectFrom('item')
+      .select('id')
+      .where('size', '=', (await fs.stat('/etc/passwd')).size)
+      .execute();
     expect(passwd).toHaveLength(0);
   });
 
   it('keeps original modification times and modes', async () => {
-    const rows = await archive.db.selectFrom('sighting').select(['path', 'mtime_ns', 'mode']).where('entry_type', '=', 'file').execute();
+    const rows = await archive.db
+      .selectFrom('sighting')
+      .select(['path', 'mtime_ns', 'mode'])
+      .where('entry_type', '=', 'file')
+      .execute();
     for (const row of rows) {
-      const st = await fs.lstat(Buffer.concat([Buffer.from(drive.root + '/'), Buffer.from(row.path)]), { bigint: true });
+      const st = await fs.lstat(
+        Buffer.concat([Buffer.from(drive.root + '/'), Buffer.from(row.path)]),
+        { bigint: true },
+      );
       expect(row.mtime_ns).toBe(st.mtimeNs.toString());
       expect(row.mode).toBe(Number(st.mode));
     }
@@ -78,7 +103,12 @@ describe.each(DATABASES)('ingest of a DVR export on %s', (database) => {
 
   it('probes media, and keeps corrupt, truncated and empty files as evidence with a reason', async () => {
     const byPath = async (rel: string) =>
-      archive.db.selectFrom('sighting').innerJoin('item', 'item.id', 'sighting.item_id').selectAll('item').where('sighting.path', '=', Buffer.from(rel)).executeTakeFirstOrThrow();
+      archive.db
+        .selectFrom('sighting')
+        .innerJoin('item', 'item.id', 'sighting.item_id')
+        .selectAll('item')
+        .where('sighting.path', '=', Buffer.from(rel))
+        .executeTakeFirstOrThrow();
     for (const rel of drive.expected.videos) {
       const item = await byPath(rel);
       expect(item.kind).toBe('video');
@@ -92,10 +122,14 @@ describe.each(DATABASES)('ingest of a DVR export on %s', (database) => {
     for (const rel of drive.expected.corrupt) {
       const item = await byPath(rel);
       expect(item.probe_status).toBe('failed');
-      expect(item.problems.map((p) => p.code)).toEqual([expect.stringMatching(/^MEDIA\.(PROBE_FAILED|TRUNCATED)$/)]);
+      expect(item.problems.map((p) => p.code)).toEqual([
+        expect.stringMatching(/^MEDIA\.(PROBE_FAILED|TRUNCATED)$/),
+      ]);
       expect(item.problems[0]?.message).not.toContain(archive.dataDir); // no storage paths in messages
     }
-    const truncated = await byPath(drive.files.find((f) => f.note.includes('no moov atom'))?.path ?? '');
+    const truncated = await byPath(
+      drive.files.find((f) => f.note.includes('no moov atom'))?.path ?? '',
+    );
     expect(truncated.problems.map((p) => p.code)).toContain('MEDIA.TRUNCATED');
     for (const rel of drive.expected.emptyFiles) {
       expect((await byPath(rel)).problems.map((p) => p.code)).toEqual(['INGEST.EMPTY_FILE']);
@@ -104,13 +138,20 @@ describe.each(DATABASES)('ingest of a DVR export on %s', (database) => {
 
   it('writes one custody event per acquisition, item, sighting and probe, in one valid chain', async () => {
     const counts = new Map<string, number>();
-    for await (const e of readCustodyLog(archive.db)) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
+    for await (const e of readCustodyLog(archive.db))
+      counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
     expect(counts.get('archive.created')).toBe(1);
     expect(counts.get('acquisition.opened')).toBe(1);
     expect(counts.get('acquisition.closed')).toBe(1);
     expect(counts.get('item.ingested')).toBe(drive.expected.distinctContents);
-    expect(counts.get('sighting.recorded')).toBe(drive.expected.regularFiles + drive.symlinks.length);
-    const probed = await archive.db.selectFrom('item').select('id').where('probe_status', 'in', ['ok', 'failed']).execute();
+    expect(counts.get('sighting.recorded')).toBe(
+      drive.expected.regularFiles + drive.symlinks.length,
+    );
+    const probed = await archive.db
+      .selectFrom('item')
+      .select('id')
+      .where('probe_status', 'in', ['ok', 'failed'])
+      .execute();
     expect(counts.get('item.probed')).toBe(probed.length);
     const report = await verifyArchive(archive);
     expect(report.problems).toEqual([]);
@@ -126,14 +167,26 @@ describe.each(DATABASES)('ingest of a DVR export on %s', (database) => {
   });
 
   it('a second acquisition of the same material adds sightings, not items', async () => {
-    const other = await ingest(archive, { source: drive.root, acquisition: { name: 'Copy from partner B' } });
+    const other = await ingest(archive, {
+      source: drive.root,
+      acquisition: { name: 'Copy from partner B' },
+    });
     expect(other.newItems).toBe(0);
     expect(other.duplicateFiles).toBe(drive.expected.regularFiles);
-    const sightings = await archive.db.selectFrom('sighting').select('id').where('entry_type', '=', 'file').execute();
+    const sightings = await archive.db
+      .selectFrom('sighting')
+      .select('id')
+      .where('entry_type', '=', 'file')
+      .execute();
     expect(sightings).toHaveLength(2 * drive.expected.regularFiles);
   });
 
   it('refuses to resume an acquisition with different details', async () => {
-    await expect(ingest(archive, { source: drive.root, acquisition: { ...details, receivedFrom: 'someone else' } })).rejects.toMatchObject({ code: 'INGEST.ACQUISITION_CONFLICT' });
+    await expect(
+      ingest(archive, {
+        source: drive.root,
+        acquisition: { ...details, receivedFrom: 'someone else' },
+      }),
+    ).rejects.toMatchObject({ code: 'INGEST.ACQUISITION_CONFLICT' });
   });
 });

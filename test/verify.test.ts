@@ -35,8 +35,12 @@ describe.each(DATABASES)('verify on %s', (database) => {
   });
 
   it('the database refuses to update, delete or truncate custody events', async () => {
-    await expect(sql`UPDATE custody_event SET actor = 'mallory' WHERE seq = 2`.execute(archive.db)).rejects.toThrow(/append-only/);
-    await expect(sql`DELETE FROM custody_event WHERE seq = 2`.execute(archive.db)).rejects.toThrow(/append-only/);
+    await expect(
+      sql`UPDATE custody_event SET actor = 'mallory' WHERE seq = 2`.execute(archive.db),
+    ).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM custody_event WHERE seq = 2`.execute(archive.db)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(sql`TRUNCATE custody_event`.execute(archive.db)).rejects.toThrow(/append-only/);
   });
 
@@ -44,9 +48,15 @@ describe.each(DATABASES)('verify on %s', (database) => {
     // An insider with database superuser rights can switch the trigger off; the chain still tells.
     await archive.db.transaction().execute(async (tx) => {
       await sql`SET LOCAL session_replication_role = replica`.execute(tx);
-      await sql`UPDATE custody_event SET payload = jsonb_set(payload, '{size}', '999') WHERE seq = 4`.execute(tx);
+      await sql`UPDATE custody_event SET payload = jsonb_set(payload, '{size}', '999') WHERE seq = 4`.execute(
+        tx,
+      );
     });
-    const item = await archive.db.selectFrom('item').select(['id', 'sha256']).orderBy('sha256').executeTakeFirstOrThrow();
+    const item = await archive.db
+      .selectFrom('item')
+      .select(['id', 'sha256'])
+      .orderBy('sha256')
+      .executeTakeFirstOrThrow();
     const blob = archive.blobs.localPath(item.sha256 as never);
     await fs.chmod(blob, 0o644);
     const bytes = await fs.readFile(blob);
@@ -70,7 +80,11 @@ describe.each(DATABASES)('verify on %s', (database) => {
       await sql`SET LOCAL session_replication_role = replica`.execute(tx);
       await sql`DELETE FROM custody_event WHERE seq = 3`.execute(tx);
     });
-    const item = await archive.db.selectFrom('item').select(['sha256']).orderBy('sha256').executeTakeFirstOrThrow();
+    const item = await archive.db
+      .selectFrom('item')
+      .select(['sha256'])
+      .orderBy('sha256')
+      .executeTakeFirstOrThrow();
     await fs.rm(archive.blobs.localPath(item.sha256 as never));
     const stray = 'ab'.repeat(32);
     const strayPath = archive.blobs.localPath(stray as never);
@@ -81,6 +95,10 @@ describe.each(DATABASES)('verify on %s', (database) => {
     const classes = report.problems.map((p) => p.class);
     expect(classes).toContain('blob-missing');
     expect(classes).toContain('blob-not-in-database');
-    expect(report.problems).toEqual(expect.arrayContaining([expect.objectContaining({ class: 'chain-broken', seq: 4, detail: 'gap' })]));
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ class: 'chain-broken', seq: 4, detail: 'gap' }),
+      ]),
+    );
   });
 });

@@ -100,9 +100,13 @@ class FsBlobWriter implements BlobWriter {
   async commit(sha256: Sha256, expected?: Sha256): Promise<BlobWriteResult> {
     if (expected !== undefined && expected !== sha256) {
       await this.abort();
-      throw new CustodyError('BLOB.HASH_MISMATCH', `Content hashes to ${sha256}, expected ${expected}; nothing was stored.`, {
-        hint: 'The source changed or was damaged in transit; obtain a good copy and try again.',
-      });
+      throw new CustodyError(
+        'BLOB.HASH_MISMATCH',
+        `Content hashes to ${sha256}, expected ${expected}; nothing was stored.`,
+        {
+          hint: 'The source changed or was damaged in transit; obtain a good copy and try again.',
+        },
+      );
     }
     await this.#handle.sync();
     await this.#close();
@@ -158,4 +162,3 @@ async function readdirSorted(dir: string): Promise<Dirent[]> {
 function isNotFound(e: unknown): boolean {
   return (e as NodeJS.ErrnoException).code === 'ENOENT';
 }
-

@@ -9,15 +9,19 @@ const ADDRESS_SPACE_LIMIT = String(4 * 1024 ** 3); // not 4 << 30: that overflow
 export function ffprobeArgs(file: string): string[] {
   return [
     '-hide_banner',
-    '-v', 'error',
+    '-v',
+    'error',
     // Only local files: a crafted playlist or reference must not make us open a URL.
-    '-protocol_whitelist', 'file',
-    '-print_format', 'json=compact=1',
+    '-protocol_whitelist',
+    'file',
+    '-print_format',
+    'json=compact=1',
     '-show_format',
     '-show_streams',
     '-show_error',
     // The `file:` prefix stops a name starting with a protocol or a dash being read as one.
-    '-i', `file:${file}`,
+    '-i',
+    `file:${file}`,
   ];
 }
 
@@ -36,10 +40,14 @@ export class FfprobeProber implements MediaProber {
 
   probe(file: string): Promise<ProbeOutcome> {
     return new Promise((resolve) => {
-      const child = spawn('prlimit', [`--as=${ADDRESS_SPACE_LIMIT}`, '--core=0', '--', this.#binary, ...ffprobeArgs(file)], {
-        env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        'prlimit',
+        [`--as=${ADDRESS_SPACE_LIMIT}`, '--core=0', '--', this.#binary, ...ffprobeArgs(file)],
+        {
+          env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let outBytes = 0;
@@ -60,13 +68,21 @@ export class FfprobeProber implements MediaProber {
       });
       child.on('error', (e) => {
         clearTimeout(timer);
-        resolve({ ok: false, code: 'MEDIA.PROBE_FAILED', message: `ffprobe could not be started (${e.message}). Install ffmpeg.` });
+        resolve({
+          ok: false,
+          code: 'MEDIA.PROBE_FAILED',
+          message: `ffprobe could not be started (${e.message}). Install ffmpeg.`,
+        });
       });
       child.on('close', (status) => {
         clearTimeout(timer);
         const stderr = scrub(Buffer.concat(err).toString('utf8'), file);
         if (timedOut) {
-          resolve({ ok: false, code: 'MEDIA.PROBE_TIMEOUT', message: `ffprobe did not finish within ${this.#timeoutMs / 1000} s.` });
+          resolve({
+            ok: false,
+            code: 'MEDIA.PROBE_TIMEOUT',
+            message: `ffprobe did not finish within ${this.#timeoutMs / 1000} s.`,
+          });
           return;
         }
         resolve(interpret(status, Buffer.concat(out).toString('utf8'), stderr));
@@ -76,7 +92,7 @@ export class FfprobeProber implements MediaProber {
 }
 
 function interpret(status: number | null, stdout: string, stderr: string): ProbeOutcome {
-  let parsed: Record<string, unknown> | null = null;
+  let parsed: Record<string, unknown> | null;
   try {
     parsed = JSON.parse(stdout) as Record<string, unknown>;
   } catch {
@@ -85,12 +101,17 @@ function interpret(status: number | null, stdout: string, stderr: string): Probe
   const error = parsed?.['error'] as { string?: unknown } | undefined;
   if (status === 0 && parsed !== null && error === undefined) return { ok: true, raw: parsed };
   const said = typeof error?.string === 'string' ? error.string : '';
-  const reason = (stderr.includes(said) ? stderr : [said, stderr].filter((s) => s !== '').join(': ')) || `exit status ${String(status)}`;
+  const reason =
+    (stderr.includes(said) ? stderr : [said, stderr].filter((s) => s !== '').join(': ')) ||
+    `exit status ${String(status)}`;
   const truncated = /moov atom not found|end of file|truncat|partial file/i.test(reason);
   return {
     ok: false,
     code: truncated ? 'MEDIA.TRUNCATED' : 'MEDIA.PROBE_FAILED',
-    message: (truncated ? 'The media file appears truncated; ffprobe said: ' : 'ffprobe could not read the media: ') + reason.slice(0, 500),
+    message:
+      (truncated
+        ? 'The media file appears truncated; ffprobe said: '
+        : 'ffprobe could not read the media: ') + reason.slice(0, 500),
   };
 }
 

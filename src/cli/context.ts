@@ -13,7 +13,10 @@ function config(opts: GlobalOptions, dataDir?: string) {
 }
 
 /** Opens the archive for one command and always closes it, whatever happens. */
-export async function withArchive<T>(opts: GlobalOptions, run: (archive: Archive) => Promise<T>): Promise<T> {
+export async function withArchive<T>(
+  opts: GlobalOptions,
+  run: (archive: Archive) => Promise<T>,
+): Promise<T> {
   const archive = await openArchive(config(opts));
   try {
     return await run(archive);
@@ -22,6 +25,9 @@ export async function withArchive<T>(opts: GlobalOptions, run: (archive: Archive
   }
 }
 
-export async function createArchive(opts: GlobalOptions, dataDir: string | undefined): Promise<Archive> {
+export async function createArchive(
+  opts: GlobalOptions,
+  dataDir: string | undefined,
+): Promise<Archive> {
   return initArchive(config(opts, dataDir));
 }

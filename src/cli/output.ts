@@ -2,10 +2,19 @@ import type { Progress } from '../core/progress.ts';
 import { CustodyError, isCustodyError, type ErrorCode } from '../core/errors.ts';
 
 /** Exit codes, one per error namespace: scripts can branch on them. Documented in docs/errors.md. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, archive: 3, input: 4, storage: 5, internal: 70, interrupted: 130 } as const;
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  archive: 3,
+  input: 4,
+  storage: 5,
+  internal: 70,
+  interrupted: 130,
+} as const;
 
 export function exitCodeFor(code: ErrorCode): number {
-  const ns = code.split('.')[0];
+  const ns = code.split('.')[0] ?? '';
   switch (ns) {
     case 'USAGE':
     case 'CONFIG':
@@ -33,9 +42,15 @@ export function reportError(e: unknown, json: boolean): number {
   const known = isCustodyError(e);
   const code = known ? e.code : 'INTERNAL';
   const message = e instanceof Error ? e.message : String(e);
-  const hint = known ? e.hint : 'This is a bug in Custody; please report it with the command you ran.';
-  if (json) process.stderr.write(JSON.stringify({ error: { code, message, hint: hint ?? null } }) + '\n');
-  else process.stderr.write(`error [${code}]: ${message}\n${hint === undefined ? '' : `  what to do: ${hint}\n`}`);
+  const hint = known
+    ? e.hint
+    : 'This is a bug in Custody; please report it with the command you ran.';
+  if (json)
+    process.stderr.write(JSON.stringify({ error: { code, message, hint: hint ?? null } }) + '\n');
+  else
+    process.stderr.write(
+      `error [${code}]: ${message}\n${hint === undefined ? '' : `  what to do: ${hint}\n`}`,
+    );
   if (!known && e instanceof Error && e.stack !== undefined) process.stderr.write(e.stack + '\n');
   return known ? exitCodeFor(e.code) : EXIT.internal;
 }
@@ -58,7 +73,8 @@ export function formatBytes(n: number): string {
 
 export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds)}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  if (seconds < 3600)
+    return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
   return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
 
@@ -66,10 +82,16 @@ export function formatDuration(seconds: number): string {
  * Progress on stderr: one line redrawn in place on a terminal; JSON lines otherwise, so a
  * script or a log collector can follow long work without parsing a human format.
  */
-export function progressPrinter(quiet: boolean): { update: (p: Progress) => void; end: () => void } {
+export function progressPrinter(quiet: boolean): {
+  update: (p: Progress) => void;
+  end: () => void;
+} {
   if (quiet) return { update: () => undefined, end: () => undefined };
-  if (process.stderr.isTTY !== true) {
-    return { update: (p) => process.stderr.write(JSON.stringify({ progress: p }) + '\n'), end: () => undefined };
+  if (!process.stderr.isTTY) {
+    return {
+      update: (p) => process.stderr.write(JSON.stringify({ progress: p }) + '\n'),
+      end: () => undefined,
+    };
   }
   let drawn = false;
   return {
@@ -84,14 +106,16 @@ export function progressPrinter(quiet: boolean): { update: (p: Progress) => void
 }
 
 export function progressLine(p: Progress): string {
-  const of = (done: number, total: number | null, fmt: (n: number) => string): string => (total === null ? fmt(done) : `${fmt(done)}/${fmt(total)}`);
+  const of = (done: number, total: number | null, fmt: (n: number) => string): string =>
+    total === null ? fmt(done) : `${fmt(done)}/${fmt(total)}`;
   const parts = [
     p.phase,
     `${of(p.filesDone, p.filesTotal, (n) => n.toLocaleString('en'))} files`,
     of(p.bytesDone, p.bytesTotal, formatBytes),
     `${formatBytes(p.bytesPerSecond)}/s`,
   ];
-  if (p.etaSeconds !== null && p.phase !== 'done') parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
+  if (p.etaSeconds !== null && p.phase !== 'done')
+    parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
   if (p.probesQueued > 0) parts.push(`probed ${p.probesDone}/${p.probesQueued}`);
   return parts.join(' · ');
 }

@@ -44,7 +44,11 @@ export interface BlobStore {
 /** Result of probing one media file. */
 export type ProbeOutcome =
   | { readonly ok: true; readonly raw: Record<string, unknown> }
-  | { readonly ok: false; readonly code: 'MEDIA.PROBE_FAILED' | 'MEDIA.PROBE_TIMEOUT' | 'MEDIA.TRUNCATED'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: 'MEDIA.PROBE_FAILED' | 'MEDIA.PROBE_TIMEOUT' | 'MEDIA.TRUNCATED';
+      readonly message: string;
+    };
 
 export interface MediaProber {
   probe(file: string): Promise<ProbeOutcome>;

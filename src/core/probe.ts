@@ -31,18 +31,41 @@ export interface ProbeResult {
 }
 
 /** Probes the stored copy (never the source: it is read once, at ingest). */
-export async function probeItem(deps: Pick<ProbeDeps, 'blobs' | 'prober'>, item: PendingProbe): Promise<ProbeResult> {
+export async function probeItem(
+  deps: Pick<ProbeDeps, 'blobs' | 'prober'>,
+  item: PendingProbe,
+): Promise<ProbeResult> {
   const outcome = await deps.prober.probe(deps.blobs.localPath(item.sha256));
   if (!outcome.ok) {
-    return { item, ok: false, kind: item.kind, media: null, raw: null, problem: { code: outcome.code, message: outcome.message } };
+    return {
+      item,
+      ok: false,
+      kind: item.kind,
+      media: null,
+      raw: null,
+      problem: { code: outcome.code, message: outcome.message },
+    };
   }
   const kind = kindFromProbe(outcome.raw);
-  const problem = kind === null ? { code: 'MEDIA.NO_STREAMS', message: 'ffprobe found no audio, video or image stream.' } : null;
-  return { item, ok: true, kind: kind ?? item.kind, media: summaryToJson(summarizeProbe(outcome.raw)), raw: outcome.raw, problem };
+  const problem =
+    kind === null
+      ? { code: 'MEDIA.NO_STREAMS', message: 'ffprobe found no audio, video or image stream.' }
+      : null;
+  return {
+    item,
+    ok: true,
+    kind: kind ?? item.kind,
+    media: summaryToJson(summarizeProbe(outcome.raw)),
+    raw: outcome.raw,
+    problem,
+  };
 }
 
 /** Stores probe results, each with its `item.probed` custody event, in one transaction. */
-export async function recordProbes(deps: Pick<ProbeDeps, 'db' | 'clock' | 'actor'>, results: readonly ProbeResult[]): Promise<void> {
+export async function recordProbes(
+  deps: Pick<ProbeDeps, 'db' | 'clock' | 'actor'>,
+  results: readonly ProbeResult[],
+): Promise<void> {
   if (results.length === 0) return;
   await deps.db.transaction().execute(async (tx) => {
     const events: NewCustodyEvent[] = [];
@@ -82,7 +105,10 @@ export async function recordProbes(deps: Pick<ProbeDeps, 'db' | 'clock' | 'actor
 }
 
 /** Items still waiting for a probe, in pages (keyset on the content hash). */
-export async function* pendingProbes(db: Kysely<Database>, pageSize = 200): AsyncGenerator<PendingProbe> {
+export async function* pendingProbes(
+  db: Kysely<Database>,
+  pageSize = 200,
+): AsyncGenerator<PendingProbe> {
   let after = '';
   for (;;) {
     const rows = await db
@@ -102,5 +128,7 @@ export async function* pendingProbes(db: Kysely<Database>, pageSize = 200): Asyn
 
 /** JSON text PostgreSQL accepts: jsonb refuses U+0000 inside strings, which hostile tags may hold. */
 function safeJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replaceAll('\u0000', '\uFFFD') : v));
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'string' ? v.replaceAll('\u0000', '\uFFFD') : v,
+  );
 }

@@ -33,7 +33,8 @@ export class ProgressTracker {
   snapshot(): Progress {
     const t = this.#now();
     this.#samples.push({ t, bytes: this.bytesDone });
-    while (this.#samples.length > 2 && t - (this.#samples[0]?.t ?? t) > 10_000) this.#samples.shift();
+    while (this.#samples.length > 2 && t - (this.#samples[0]?.t ?? t) > 10_000)
+      this.#samples.shift();
     const first = this.#samples[0] ?? { t, bytes: this.bytesDone };
     const seconds = (t - first.t) / 1000;
     const rate = seconds > 0 ? (this.bytesDone - first.bytes) / seconds : 0;

@@ -15,10 +15,24 @@ export interface VerifyDeps {
 }
 
 export type VerifyProblem =
-  | { readonly class: 'chain-broken'; readonly seq: number; readonly detail: ChainProblem['kind']; readonly message: string }
-  | { readonly class: 'blob-changed' | 'blob-missing'; readonly sha256: string; readonly itemId: string; readonly message: string }
+  | {
+      readonly class: 'chain-broken';
+      readonly seq: number;
+      readonly detail: ChainProblem['kind'];
+      readonly message: string;
+    }
+  | {
+      readonly class: 'blob-changed' | 'blob-missing';
+      readonly sha256: string;
+      readonly itemId: string;
+      readonly message: string;
+    }
   | { readonly class: 'blob-not-in-database'; readonly sha256: string; readonly message: string }
-  | { readonly class: 'item-without-custody-event'; readonly itemId: string; readonly message: string };
+  | {
+      readonly class: 'item-without-custody-event';
+      readonly itemId: string;
+      readonly message: string;
+    };
 
 export interface VerifyReport {
   readonly ok: boolean;
@@ -31,8 +45,10 @@ export interface VerifyReport {
 }
 
 const CHAIN_MESSAGES: Record<ChainProblem['kind'], string> = {
-  'hash-mismatch': 'the event was altered after it was written (its hash does not match its content)',
-  'link-broken': 'the event does not link to the one before it (an event was altered, removed or inserted)',
+  'hash-mismatch':
+    'the event was altered after it was written (its hash does not match its content)',
+  'link-broken':
+    'the event does not link to the one before it (an event was altered, removed or inserted)',
   gap: 'events are missing before this one',
 };
 
@@ -49,13 +65,24 @@ export async function verifyArchive(
   const chain = new ChainChecker(sha256Hex);
   for await (const event of readCustodyLog(deps.db)) chain.check(event);
   for (const p of chain.problems) {
-    problems.push({ class: 'chain-broken', seq: p.seq, detail: p.kind, message: `Chain broken at event ${p.seq}: ${CHAIN_MESSAGES[p.kind]}.` });
+    problems.push({
+      class: 'chain-broken',
+      seq: p.seq,
+      detail: p.kind,
+      message: `Chain broken at event ${p.seq}: ${CHAIN_MESSAGES[p.kind]}.`,
+    });
   }
 
-  const totals = await deps.db.selectFrom('item').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('bytes')]).executeTakeFirstOrThrow();
+  const totals = await deps.db
+    .selectFrom('item')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.coalesce(eb.fn.sum<string | number>('size'), eb.lit(0)).as('bytes'),
+    ])
+    .executeTakeFirstOrThrow();
   const progress = new ProgressTracker(() => Date.now());
   progress.phase = 'verifying';
-  progress.filesTotal = Number(totals.n);
+  progress.filesTotal = totals.n;
   progress.bytesTotal = opts.quick === true ? null : Number(totals.bytes);
   const ticker = setInterval(() => opts.onProgress?.(progress.snapshot()), 1000);
   try {
@@ -76,29 +103,61 @@ export async function verifyArchive(
     problems,
   };
   await deps.db.transaction().execute((tx) =>
-    appendCustodyEvents(tx, [{
-      actor: deps.actor,
-      action: 'fixity.checked',
-      subjectType: 'archive',
-      subjectId: 'archive',
-      payload: { mode: report.mode, ok: report.ok, events: report.events, head: report.head, items: report.items, problems: problems.length },
-    }], deps.clock.now()),
+    appendCustodyEvents(
+      tx,
+      [
+        {
+          actor: deps.actor,
+          action: 'fixity.checked',
+          subjectType: 'archive',
+          subjectId: 'archive',
+          payload: {
+            mode: report.mode,
+            ok: report.ok,
+            events: report.events,
+            head: report.head,
+            items: report.items,
+            problems: problems.length,
+          },
+        },
+      ],
+      deps.clock.now(),
+    ),
   );
   return report;
 }
 
-async function checkBlobs(deps: VerifyDeps, quick: boolean, progress: ProgressTracker, problems: VerifyProblem[]): Promise<void> {
+async function checkBlobs(
+  deps: VerifyDeps,
+  quick: boolean,
+  progress: ProgressTracker,
+  problems: VerifyProblem[],
+): Promise<void> {
   let after = '';
   for (;;) {
-    const page = await deps.db.selectFrom('item').select(['id', 'sha256', 'size']).where('sha256', '>', after).orderBy('sha256').limit(500).execute();
+    const page = await deps.db
+      .selectFrom('item')
+      .select(['id', 'sha256', 'size'])
+      .where('sha256', '>', after)
+      .orderBy('sha256')
+      .limit(500)
+      .execute();
     // Two hashes at a time: one reads while the other computes.
     for (let i = 0; i < page.length; i += 2) {
-      await Promise.all(page.slice(i, i + 2).map(async (item) => {
-        const problem = await checkBlob(deps.blobs, item.id, item.sha256 as Sha256, item.size, quick);
-        if (problem !== null) problems.push(problem);
-        progress.filesDone += 1;
-        if (!quick) progress.bytesDone += item.size;
-      }));
+      await Promise.all(
+        page.slice(i, i + 2).map(async (item) => {
+          const problem = await checkBlob(
+            deps.blobs,
+            item.id,
+            item.sha256 as Sha256,
+            item.size,
+            quick,
+          );
+          if (problem !== null) problems.push(problem);
+          progress.filesDone += 1;
+          if (!quick) progress.bytesDone += item.size;
+        }),
+      );
     }
     const last = page.at(-1);
     if (last === undefined || page.length < 500) return;
@@ -106,24 +165,58 @@ async function checkBlobs(deps: VerifyDeps, quick: boolean, progress: ProgressTr
   }
 }
 
-async function checkBlob(blobs: BlobStore, itemId: string, sha256: Sha256, size: number, quick: boolean): Promise<VerifyProblem | null> {
+async function checkBlob(
+  blobs: BlobStore,
+  itemId: string,
+  sha256: Sha256,
+  size: number,
+  quick: boolean,
+): Promise<VerifyProblem | null> {
   const stored = await blobs.stat(sha256);
-  if (stored === null) return { class: 'blob-missing', sha256, itemId, message: `Blob ${sha256} is missing from the store.` };
-  if (stored !== size) return { class: 'blob-changed', sha256, itemId, message: `Blob ${sha256} has ${stored} bytes, ${size} were recorded.` };
+  if (stored === null)
+    return {
+      class: 'blob-missing',
+      sha256,
+      itemId,
+      message: `Blob ${sha256} is missing from the store.`,
+    };
+  if (stored !== size)
+    return {
+      class: 'blob-changed',
+      sha256,
+      itemId,
+      message: `Blob ${sha256} has ${stored} bytes, ${size} were recorded.`,
+    };
   if (quick) return null;
   const hash = createHash('sha256');
   for await (const chunk of blobs.read(sha256)) hash.update(chunk as Buffer);
   const actual = hash.digest('hex');
-  return actual === sha256 ? null : { class: 'blob-changed', sha256, itemId, message: `Blob ${sha256} now hashes to ${actual}: its content changed.` };
+  return actual === sha256
+    ? null
+    : {
+        class: 'blob-changed',
+        sha256,
+        itemId,
+        message: `Blob ${sha256} now hashes to ${actual}: its content changed.`,
+      };
 }
 
 async function findOrphans(deps: VerifyDeps, problems: VerifyProblem[]): Promise<void> {
   let batch: string[] = [];
   const check = async (): Promise<void> => {
     if (batch.length === 0) return;
-    const known = new Set((await deps.db.selectFrom('item').select('sha256').where('sha256', 'in', batch).execute()).map((r) => r.sha256));
+    const known = new Set(
+      (
+        await deps.db.selectFrom('item').select('sha256').where('sha256', 'in', batch).execute()
+      ).map((r) => r.sha256),
+    );
     for (const sha256 of batch) {
-      if (!known.has(sha256)) problems.push({ class: 'blob-not-in-database', sha256, message: `Blob ${sha256} is in the store but no item records it.` });
+      if (!known.has(sha256))
+        problems.push({
+          class: 'blob-not-in-database',
+          sha256,
+          message: `Blob ${sha256} is in the store but no item records it.`,
+        });
     }
     batch = [];
   };
@@ -138,10 +231,24 @@ async function findUnrecordedItems(deps: VerifyDeps, problems: VerifyProblem[]):
   const rows = await deps.db
     .selectFrom('item')
     .select('item.id')
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('custody_event').select('custody_event.seq').where('custody_event.subject_type', '=', 'item').where('custody_event.action', '=', 'item.ingested').where(sql<boolean>`custody_event.subject_id = item.id::text`))),
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('custody_event')
+            .select('custody_event.seq')
+            .where('custody_event.subject_type', '=', 'item')
+            .where('custody_event.action', '=', 'item.ingested')
+            .where(sql<boolean>`custody_event.subject_id = item.id::text`),
+        ),
+      ),
     )
     .limit(1000)
     .execute();
-  for (const r of rows) problems.push({ class: 'item-without-custody-event', itemId: r.id, message: `Item ${r.id} has no ingest event in the custody log.` });
+  for (const r of rows)
+    problems.push({
+      class: 'item-without-custody-event',
+      itemId: r.id,
+      message: `Item ${r.id} has no ingest event in the custody log.`,
+    });
 }

@@ -28,15 +28,18 @@ export async function openPglite(dir: string): Promise<DatabaseHandle> {
   };
 }
 
+function int8AsNumber(): pg.CustomTypesConfig {
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(INT8_OID, parseInt8);
+  return types;
+}
+
 /** A PostgreSQL server. */
 export function openPostgres(url: string): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: 4,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
-    },
+    types: int8AsNumber(),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { canonicalEvent, type CustodyAction, type CustodyEvent, type NewCustodyEvent, type SubjectType } from '../domain/custody-event.ts';
+import {
+  canonicalEvent,
+  type CustodyAction,
+  type CustodyEvent,
+  type NewCustodyEvent,
+  type SubjectType,
+} from '../domain/custody-event.ts';
 import type { Json } from '../domain/canonical-json.ts';
 import type { Database } from './schema.ts';
 
@@ -64,7 +70,13 @@ export async function appendCustodyEvents(
 type EventRow = Awaited<ReturnType<typeof selectEvents>>[number];
 
 function selectEvents(db: Kysely<Database>, afterSeq: number, limit: number) {
-  return db.selectFrom('custody_event').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+  return db
+    .selectFrom('custody_event')
+    .selectAll()
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
 }
 
 export function toCustodyEvent(row: EventRow): CustodyEvent {
@@ -82,7 +94,10 @@ export function toCustodyEvent(row: EventRow): CustodyEvent {
 }
 
 /** Streams the whole log in seq order, a page at a time (memory stays flat). */
-export async function* readCustodyLog(db: Kysely<Database>, pageSize = 2000): AsyncGenerator<CustodyEvent> {
+export async function* readCustodyLog(
+  db: Kysely<Database>,
+  pageSize = 2000,
+): AsyncGenerator<CustodyEvent> {
   let after = 0;
   for (;;) {
     const rows = await selectEvents(db, after, pageSize);
@@ -94,7 +109,11 @@ export async function* readCustodyLog(db: Kysely<Database>, pageSize = 2000): As
 }
 
 /** Events about one subject, oldest first. */
-export async function eventsFor(db: Kysely<Database>, subjectType: SubjectType, subjectId: string): Promise<CustodyEvent[]> {
+export async function eventsFor(
+  db: Kysely<Database>,
+  subjectType: SubjectType,
+  subjectId: string,
+): Promise<CustodyEvent[]> {
   const rows = await db
     .selectFrom('custody_event')
     .selectAll()

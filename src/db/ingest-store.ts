@@ -3,7 +3,10 @@ import type { AcquisitionRow, Database, NewSighting } from './schema.ts';
 
 /** Small typed queries used by ingest. No rules here: what to write is decided in core. */
 
-export function findAcquisitionByName(db: Kysely<Database>, name: string): Promise<AcquisitionRow | undefined> {
+export function findAcquisitionByName(
+  db: Kysely<Database>,
+  name: string,
+): Promise<AcquisitionRow | undefined> {
   return db.selectFrom('acquisition').selectAll().where('name', '=', name).executeTakeFirst();
 }
 
@@ -11,28 +14,44 @@ export function findAcquisitionByName(db: Kysely<Database>, name: string): Promi
  * Which of these paths this acquisition already holds in a final state. Skips for passing
  * reasons (file changed, unreadable) are not final: a re-run tries them again.
  */
-export async function finishedPaths(db: Kysely<Database>, acquisitionId: string, paths: readonly Buffer[]): Promise<Set<string>> {
+export async function finishedPaths(
+  db: Kysely<Database>,
+  acquisitionId: string,
+  paths: readonly Buffer[],
+): Promise<Set<string>> {
   if (paths.length === 0) return new Set();
   const rows = await db
     .selectFrom('sighting')
     .select('path')
     .where('acquisition_id', '=', acquisitionId)
     .where('path', 'in', paths)
-    .where((eb) => eb.or([eb('entry_type', '!=', 'skipped'), eb('skip_code', 'not in', RETRYABLE_SKIPS)]))
+    .where((eb) =>
+      eb.or([eb('entry_type', '!=', 'skipped'), eb('skip_code', 'not in', RETRYABLE_SKIPS)]),
+    )
     .execute();
   return new Set(rows.map((r) => Buffer.from(r.path).toString('hex')));
 }
 
 export const RETRYABLE_SKIPS = ['INGEST.SOURCE_CHANGED', 'INGEST.SOURCE_UNREADABLE'];
 
-export async function itemIdsByHash(tx: Transaction<Database>, hashes: readonly string[]): Promise<Map<string, string>> {
+export async function itemIdsByHash(
+  tx: Transaction<Database>,
+  hashes: readonly string[],
+): Promise<Map<string, string>> {
   if (hashes.length === 0) return new Map();
-  const rows = await tx.selectFrom('item').select(['id', 'sha256']).where('sha256', 'in', hashes).execute();
+  const rows = await tx
+    .selectFrom('item')
+    .select(['id', 'sha256'])
+    .where('sha256', 'in', hashes)
+    .execute();
   return new Map(rows.map((r) => [r.sha256, r.id]));
 }
 
 /** Inserts sightings; a retried skip is replaced by its new outcome. */
-export async function upsertSightings(tx: Transaction<Database>, rows: readonly NewSighting[]): Promise<void> {
+export async function upsertSightings(
+  tx: Transaction<Database>,
+  rows: readonly NewSighting[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) {
     await tx
       .insertInto('sighting')

@@ -10,13 +10,31 @@ export interface ItemFilter {
   readonly withProblems?: boolean | undefined;
 }
 
-export async function itemsPage(db: Kysely<Database>, filter: ItemFilter, afterSha256: string, limit: number): Promise<ItemRow[]> {
-  let q = db.selectFrom('item').selectAll().where('sha256', '>', afterSha256).orderBy('sha256').limit(limit);
+export async function itemsPage(
+  db: Kysely<Database>,
+  filter: ItemFilter,
+  afterSha256: string,
+  limit: number,
+): Promise<ItemRow[]> {
+  let q = db
+    .selectFrom('item')
+    .selectAll()
+    .where('sha256', '>', afterSha256)
+    .orderBy('sha256')
+    .limit(limit);
   if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
   if (filter.withProblems === true) q = q.where(sql<boolean>`problems <> '[]'::jsonb`);
   if (filter.acquisitionId !== undefined) {
     const acquisitionId = filter.acquisitionId;
-    q = q.where((eb) => eb.exists(eb.selectFrom('sighting').select('sighting.id').whereRef('sighting.item_id', '=', 'item.id').where('sighting.acquisition_id', '=', acquisitionId)));
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('sighting')
+          .select('sighting.id')
+          .whereRef('sighting.item_id', '=', 'item.id')
+          .where('sighting.acquisition_id', '=', acquisitionId),
+      ),
+    );
   }
   return q.execute();
 }
@@ -31,12 +49,23 @@ export interface ItemPath {
   readonly mode: number | null;
 }
 
-export async function pathsOf(db: Kysely<Database>, itemIds: readonly string[]): Promise<ItemPath[]> {
+export async function pathsOf(
+  db: Kysely<Database>,
+  itemIds: readonly string[],
+): Promise<ItemPath[]> {
   if (itemIds.length === 0) return [];
   const rows = await db
     .selectFrom('sighting')
     .innerJoin('acquisition', 'acquisition.id', 'sighting.acquisition_id')
-    .select(['sighting.item_id', 'sighting.acquisition_id', 'acquisition.name', 'sighting.path_display', 'sighting.size', 'sighting.mtime_ns', 'sighting.mode'])
+    .select([
+      'sighting.item_id',
+      'sighting.acquisition_id',
+      'acquisition.name',
+      'sighting.path_display',
+      'sighting.size',
+      'sighting.mtime_ns',
+      'sighting.mode',
+    ])
     .where('sighting.item_id', 'in', itemIds)
     .orderBy('acquisition.opened_at')
     .orderBy('sighting.path')
@@ -59,7 +88,14 @@ export async function findItems(db: Kysely<Database>, idOrPrefix: string): Promi
     return db.selectFrom('item').selectAll().where('id', '=', needle).execute();
   }
   if (!/^[0-9a-f]{6,64}$/.test(needle)) return [];
-  return db.selectFrom('item').selectAll().where('sha256', '>=', needle).where('sha256', '<=', needle + 'g').orderBy('sha256').limit(2).execute();
+  return db
+    .selectFrom('item')
+    .selectAll()
+    .where('sha256', '>=', needle)
+    .where('sha256', '<=', needle + 'g')
+    .orderBy('sha256')
+    .limit(2)
+    .execute();
 }
 
 export interface AcquisitionStats {
@@ -81,22 +117,41 @@ export async function listAcquisitions(db: Kysely<Database>): Promise<Acquisitio
       eb.fn.count<number>('item_id').distinct().as('items'),
       eb.fn.countAll<number>().filterWhere('entry_type', '=', 'symlink').as('symlinks'),
       eb.fn.countAll<number>().filterWhere('entry_type', '=', 'skipped').as('skipped'),
-      eb.fn.coalesce(eb.fn.sum<number>('size').filterWhere('entry_type', '=', 'file'), eb.lit(0)).as('bytes'),
+      eb.fn
+        .coalesce(
+          eb.fn.sum<string | number>('size').filterWhere('entry_type', '=', 'file'),
+          eb.lit(0),
+        )
+        .as('bytes'),
     ])
     .groupBy('acquisition_id')
     .execute();
   const byId = new Map(counts.map((c) => [c.acquisition_id, c]));
   return rows.map((row) => {
     const c = byId.get(row.id);
-    return { row, files: Number(c?.files ?? 0), items: Number(c?.items ?? 0), symlinks: Number(c?.symlinks ?? 0), skipped: Number(c?.skipped ?? 0), bytes: Number(c?.bytes ?? 0) };
+    return {
+      row,
+      files: c?.files ?? 0,
+      items: c?.items ?? 0,
+      symlinks: c?.symlinks ?? 0,
+      skipped: c?.skipped ?? 0,
+      bytes: Number(c?.bytes ?? 0),
+    };
   });
 }
 
-export async function findAcquisition(db: Kysely<Database>, idOrName: string): Promise<AcquisitionRow | undefined> {
+export async function findAcquisition(
+  db: Kysely<Database>,
+  idOrName: string,
+): Promise<AcquisitionRow | undefined> {
   const byId = isUuid(idOrName.toLowerCase());
   return db
     .selectFrom('acquisition')
     .selectAll()
-    .where((eb) => (byId ? eb.or([eb('id', '=', idOrName.toLowerCase()), eb('name', '=', idOrName)]) : eb('name', '=', idOrName)))
+    .where((eb) =>
+      byId
+        ? eb.or([eb('id', '=', idOrName.toLowerCase()), eb('name', '=', idOrName)])
+        : eb('name', '=', idOrName),
+    )
     .executeTakeFirst();
 }

@@ -17,13 +17,19 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
     await sql`SELECT pg_advisory_xact_lock(7355601)`.execute(tx);
     await sql`CREATE TABLE IF NOT EXISTS schema_migration (
       name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(tx);
-    const done = new Set((await tx.selectFrom('schema_migration').select('name').execute()).map((r) => r.name));
+    const done = new Set(
+      (await tx.selectFrom('schema_migration').select('name').execute()).map((r) => r.name),
+    );
     const known = new Set(MIGRATIONS.map((m) => m.name));
     const unknown = [...done].filter((n) => !known.has(n));
     if (unknown.length > 0) {
-      throw new CustodyError('ARCHIVE.NEWER_SCHEMA', `The database has migrations this Custody does not know: ${unknown.join(', ')}.`, {
-        hint: 'Upgrade Custody to the version that wrote this archive.',
-      });
+      throw new CustodyError(
+        'ARCHIVE.NEWER_SCHEMA',
+        `The database has migrations this Custody does not know: ${unknown.join(', ')}.`,
+        {
+          hint: 'Upgrade Custody to the version that wrote this archive.',
+        },
+      );
     }
     const applied: string[] = [];
     for (const m of MIGRATIONS) {

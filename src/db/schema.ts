@@ -33,7 +33,11 @@ export interface ItemTable {
   size: number;
   kind: string;
   ingested_at: Date;
-  probe_status: ColumnType<'pending' | 'ok' | 'failed' | 'not-media', 'pending' | 'not-media', string>;
+  probe_status: ColumnType<
+    'pending' | 'ok' | 'failed' | 'not-media',
+    'pending' | 'not-media',
+    string
+  >;
   media: JsonColumn<Record<string, unknown>> | null;
   probe: JsonColumn<Record<string, unknown>> | null;
   problems: JsonColumn<{ code: string; message: string }[]>;

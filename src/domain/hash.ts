@@ -13,4 +13,6 @@ export function asSha256(value: string): Sha256 {
 }
 
 /** SHA-256 of the empty string: a zero-byte file's content hash. */
-export const EMPTY_SHA256 = asSha256('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+export const EMPTY_SHA256 = asSha256(
+  'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+);

@@ -4,17 +4,61 @@ export type ItemKind = (typeof ITEM_KINDS)[number];
 
 const EXTENSION_KIND: Readonly<Record<string, ItemKind>> = {
   // Video, including the raw streams and containers DVRs and body cameras write.
-  mp4: 'video', m4v: 'video', mov: 'video', avi: 'video', mkv: 'video', webm: 'video', wmv: 'video',
-  asf: 'video', flv: 'video', mpg: 'video', mpeg: 'video', ts: 'video', mts: 'video', m2ts: 'video',
-  '3gp': 'video', vob: 'video', h264: 'video', '264': 'video', h265: 'video', '265': 'video',
-  hevc: 'video', dav: 'video', ps: 'video',
-  mp3: 'audio', wav: 'audio', m4a: 'audio', aac: 'audio', ogg: 'audio', oga: 'audio', opus: 'audio',
-  flac: 'audio', amr: 'audio', wma: 'audio',
-  jpg: 'image', jpeg: 'image', png: 'image', gif: 'image', bmp: 'image', tif: 'image', tiff: 'image',
-  webp: 'image', heic: 'image',
-  txt: 'document', pdf: 'document', doc: 'document', docx: 'document', odt: 'document',
-  rtf: 'document', html: 'document', htm: 'document', csv: 'document', xls: 'document',
-  xlsx: 'document', eml: 'document', md: 'document',
+  mp4: 'video',
+  m4v: 'video',
+  mov: 'video',
+  avi: 'video',
+  mkv: 'video',
+  webm: 'video',
+  wmv: 'video',
+  asf: 'video',
+  flv: 'video',
+  mpg: 'video',
+  mpeg: 'video',
+  ts: 'video',
+  mts: 'video',
+  m2ts: 'video',
+  '3gp': 'video',
+  vob: 'video',
+  h264: 'video',
+  '264': 'video',
+  h265: 'video',
+  '265': 'video',
+  hevc: 'video',
+  dav: 'video',
+  ps: 'video',
+  mp3: 'audio',
+  wav: 'audio',
+  m4a: 'audio',
+  aac: 'audio',
+  ogg: 'audio',
+  oga: 'audio',
+  opus: 'audio',
+  flac: 'audio',
+  amr: 'audio',
+  wma: 'audio',
+  jpg: 'image',
+  jpeg: 'image',
+  png: 'image',
+  gif: 'image',
+  bmp: 'image',
+  tif: 'image',
+  tiff: 'image',
+  webp: 'image',
+  heic: 'image',
+  txt: 'document',
+  pdf: 'document',
+  doc: 'document',
+  docx: 'document',
+  odt: 'document',
+  rtf: 'document',
+  html: 'document',
+  htm: 'document',
+  csv: 'document',
+  xls: 'document',
+  xlsx: 'document',
+  eml: 'document',
+  md: 'document',
 };
 
 /** Kind suggested by the file name's extension (the last one, case-insensitive). */
@@ -41,7 +85,12 @@ export function kindFromMagic(head: Uint8Array): ItemKind | null {
   if (at(0, 0x00, 0x00, 0x00, 0x01, 0x40, 0x01)) return 'video';
   if (at(0, 0x47) && at(188, 0x47)) return 'video'; // MPEG-TS sync bytes
   if (at(0, 0x30, 0x26, 0xb2, 0x75)) return 'video'; // ASF / WMV
-  if (at(0, 0xff, 0xd8, 0xff) || at(0, 0x89, 0x50, 0x4e, 0x47) || ascii(0, 'GIF8') || ascii(0, 'BM')) {
+  if (
+    at(0, 0xff, 0xd8, 0xff) ||
+    at(0, 0x89, 0x50, 0x4e, 0x47) ||
+    ascii(0, 'GIF8') ||
+    ascii(0, 'BM')
+  ) {
     return 'image';
   }
   if (at(0, 0x49, 0x49, 0x2a, 0x00) || at(0, 0x4d, 0x4d, 0x00, 0x2a)) return 'image'; // TIFF

@@ -35,7 +35,8 @@ export interface StreamSummary {
 
 type Obj = Readonly<Record<string, unknown>>;
 
-const DEVICE_TAG = /make|model|serial|device|camera|encoder|comment|software|handler_name|location|gps/i;
+const DEVICE_TAG =
+  /make|model|serial|device|camera|encoder|comment|software|handler_name|location|gps/i;
 const MAX_TAG = 200;
 
 export function summarizeProbe(raw: Obj): MediaSummary {
@@ -50,7 +51,7 @@ export function summarizeProbe(raw: Obj): MediaSummary {
     bitRate: num(format['bit_rate']),
     width: num(video?.['width']),
     height: num(video?.['height']),
-    frameRate: video ? rate(video['avg_frame_rate']) ?? rate(video['r_frame_rate']) : null,
+    frameRate: video ? (rate(video['avg_frame_rate']) ?? rate(video['r_frame_rate'])) : null,
     videoCodec: str(video?.['codec_name']),
     audioCodec: str(audio?.['codec_name']),
     streams: streams.map(summarizeStream),
@@ -63,7 +64,9 @@ export function summarizeProbe(raw: Obj): MediaSummary {
 export function kindFromProbe(raw: Obj): ItemKind | null {
   const streams = arr(raw['streams']).map(obj);
   const format = str(obj(raw['format'])['format_name']) ?? '';
-  const moving = streams.some((s) => str(s['codec_type']) === 'video' && !isAttachedPicture(s) && !isStill(s, format));
+  const moving = streams.some(
+    (s) => str(s['codec_type']) === 'video' && !isAttachedPicture(s) && !isStill(s, format),
+  );
   if (moving) return 'video';
   if (streams.some((s) => str(s['codec_type']) === 'audio')) return 'audio';
   if (streams.some((s) => str(s['codec_type']) === 'video')) return 'image';
@@ -75,7 +78,11 @@ export function summaryToJson(s: MediaSummary): { [key: string]: Json } {
 }
 
 function summarizeStream(s: Obj): StreamSummary {
-  const base = { index: num(s['index']) ?? -1, type: str(s['codec_type']) ?? 'unknown', codec: str(s['codec_name']) };
+  const base = {
+    index: num(s['index']) ?? -1,
+    type: str(s['codec_type']) ?? 'unknown',
+    codec: str(s['codec_name']),
+  };
   const extra: Record<string, number> = {};
   const set = (key: string, value: number | null): void => {
     if (value !== null) extra[key] = value;
@@ -145,6 +152,14 @@ function rate(v: unknown): number | null {
   const text = str(v);
   if (text === null) return null;
   const [n, d] = text.split('/').map(Number);
-  if (n === undefined || d === undefined || !Number.isFinite(n) || !Number.isFinite(d) || d === 0 || n === 0) return null;
+  if (
+    n === undefined ||
+    d === undefined ||
+    !Number.isFinite(n) ||
+    !Number.isFinite(d) ||
+    d === 0 ||
+    n === 0
+  )
+    return null;
   return Math.round((n / d) * 1000) / 1000;
 }

@@ -37,7 +37,9 @@ export async function testConfig(db: DatabaseName, dataDir?: string): Promise<Co
   return loadConfig({ dataDir: dir }, env);
 }
 
-export async function createTestArchive(db: DatabaseName): Promise<{ archive: Archive; config: Config }> {
+export async function createTestArchive(
+  db: DatabaseName,
+): Promise<{ archive: Archive; config: Config }> {
   const config = await testConfig(db);
   return { archive: await initArchive(config), config };
 }

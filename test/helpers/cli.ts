@@ -10,12 +10,22 @@ export interface CliResult {
 }
 
 /** Runs the real command-line program, as a user or a script would. */
-export function custody(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> & { child: ChildProcess } {
-  const child = spawn(CUSTODY_BIN, args, { env: { ...process.env, CUSTODY_ACTOR: 'tester', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function custody(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> & { child: ChildProcess } {
+  const child = spawn(CUSTODY_BIN, args, {
+    env: { ...process.env, CUSTODY_ACTOR: 'tester', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    }),
+  );
   return Object.assign(done, { child });
 }

@@ -17,9 +17,15 @@ export async function treeFingerprint(root: string): Promise<string> {
       const name = `${rel}/${e.name.toString('hex')}`;
       const st = await fs.lstat(abs, { bigint: true });
       let content = '';
-      if (e.isFile()) content = createHash('sha256').update(await fs.readFile(abs)).digest('hex');
-      if (e.isSymbolicLink()) content = (await fs.readlink(abs, { encoding: 'buffer' })).toString('hex');
-      lines.push(`${name} ${st.mode} ${st.size} ${st.mtimeNs} ${e.isFile() ? st.atimeNs : '-'} ${content}`);
+      if (e.isFile())
+        content = createHash('sha256')
+          .update(await fs.readFile(abs))
+          .digest('hex');
+      if (e.isSymbolicLink())
+        content = (await fs.readlink(abs, { encoding: 'buffer' })).toString('hex');
+      lines.push(
+        `${name} ${st.mode} ${st.size} ${st.mtimeNs} ${e.isFile() ? st.atimeNs : '-'} ${content}`,
+      );
       if (e.isDirectory()) await visit(abs, name);
     }
   };

@@ -4,7 +4,9 @@ import { withArchive, type GlobalOptions } from '../context.ts';
 import { formatBytes, printJson } from '../output.ts';
 
 export function registerAcquisitions(program: Command): void {
-  const acquisitions = program.command('acquisitions').description('handovers of material: who, when, how, and what they held');
+  const acquisitions = program
+    .command('acquisitions')
+    .description('handovers of material: who, when, how, and what they held');
   acquisitions
     .command('list')
     .description('every acquisition with its counts')
@@ -27,10 +29,16 @@ export function registerAcquisitions(program: Command): void {
           skipped: a.skipped,
           bytes: a.bytes,
         }));
-        if (opts.json === true) return printJson(rows);
-        if (rows.length === 0) process.stdout.write('No acquisitions yet. Take one in with "custody ingest".\n');
+        if (opts.json === true) {
+          printJson(rows);
+          return;
+        }
+        if (rows.length === 0)
+          process.stdout.write('No acquisitions yet. Take one in with "custody ingest".\n');
         for (const a of rows) {
-          process.stdout.write(`${a.id}  ${a.name}${a.complete ? '' : ' (incomplete: re-run its ingest)'}\n  received from ${a.receivedFrom ?? '?'} on ${a.receivedAt ?? '?'}; ${a.files} files, ${a.items} items, ${formatBytes(a.bytes)}, ${a.symlinks} links, ${a.skipped} skipped\n`);
+          process.stdout.write(
+            `${a.id}  ${a.name}${a.complete ? '' : ' (incomplete: re-run its ingest)'}\n  received from ${a.receivedFrom ?? '?'} on ${a.receivedAt ?? '?'}; ${a.files} files, ${a.items} items, ${formatBytes(a.bytes)}, ${a.symlinks} links, ${a.skipped} skipped\n`,
+          );
         }
       });
     });

@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import { ingest, type IngestSummary } from '../../core/ingest/ingest.ts';
 import { withArchive, type GlobalOptions } from '../context.ts';
-import { EXIT, formatBytes, formatDuration, printJson, progressPrinter, usageError } from '../output.ts';
+import {
+  EXIT,
+  formatBytes,
+  formatDuration,
+  printJson,
+  progressPrinter,
+  usageError,
+} from '../output.ts';
 
 interface IngestFlags {
   acquisition?: string;
@@ -14,9 +21,17 @@ interface IngestFlags {
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
-    .argument('<source>', 'the folder to take in (e.g. the mount point of a drive); it is only read')
-    .description('take in a drive or folder: hash, copy, record and probe every file, with its chain of custody')
-    .requiredOption('-a, --acquisition <name>', 'name of this handover; re-run with the same name to resume')
+    .argument(
+      '<source>',
+      'the folder to take in (e.g. the mount point of a drive); it is only read',
+    )
+    .description(
+      'take in a drive or folder: hash, copy, record and probe every file, with its chain of custody',
+    )
+    .requiredOption(
+      '-a, --acquisition <name>',
+      'name of this handover; re-run with the same name to resume',
+    )
     .option('--received-from <who>', 'who handed the material over')
     .option('--received-at <date>', 'when it was received (ISO 8601, e.g. 2021-03-14)')
     .option('--note <text>', 'how it arrived: medium, seals, condition')
@@ -24,13 +39,16 @@ export function registerIngest(program: Command): void {
     .action(async (source: string, flags: IngestFlags) => {
       const opts = program.opts<GlobalOptions>();
       const concurrency = Number(flags.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw usageError('--concurrency must be a whole number from 1 to 64.');
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+        throw usageError('--concurrency must be a whole number from 1 to 64.');
       const controller = new AbortController();
       let interrupts = 0;
       const onSignal = (): void => {
         interrupts += 1;
         if (interrupts > 1) process.exit(EXIT.interrupted); // second Ctrl-C: the archive is consistent at any point
-        process.stderr.write('\nStopping after the files in progress; run the same command again to finish.\n');
+        process.stderr.write(
+          '\nStopping after the files in progress; run the same command again to finish.\n',
+        );
         controller.abort();
       };
       process.on('SIGINT', onSignal);
@@ -39,7 +57,12 @@ export function registerIngest(program: Command): void {
       const summary = await withArchive(opts, (archive) =>
         ingest(archive, {
           source,
-          acquisition: { name: flags.acquisition ?? '', receivedFrom: flags.receivedFrom, receivedAt: flags.receivedAt, note: flags.note },
+          acquisition: {
+            name: flags.acquisition ?? '',
+            receivedFrom: flags.receivedFrom,
+            receivedAt: flags.receivedAt,
+            note: flags.note,
+          },
           concurrency,
           signal: controller.signal,
           onProgress: progress.update,
@@ -65,6 +88,7 @@ function printSummary(s: IngestSummary): void {
     `  items with problems: ${s.problems.length}`,
     ...s.problems.slice(0, 20).map((p) => `    ${p.itemId}: [${p.code}] ${p.message}`),
   ];
-  if (s.interrupted) lines.push('Run the same command again to finish; what is done will be skipped.');
+  if (s.interrupted)
+    lines.push('Run the same command again to finish; what is done will be skipped.');
   process.stdout.write(lines.join('\n') + '\n');
 }

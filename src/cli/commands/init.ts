@@ -13,6 +13,9 @@ export function registerInit(program: Command): void {
       const result = { id: archive.id, dataDir: archive.dataDir, database: archive.databaseKind };
       await archive.close();
       if (opts.json === true) printJson(result);
-      else process.stdout.write(`Created archive ${result.id} in ${result.dataDir} (database: ${result.database}).\nNext: custody --data ${result.dataDir} ingest /path/to/drive --acquisition "Drive from source A"\n`);
+      else
+        process.stdout.write(
+          `Created archive ${result.id} in ${result.dataDir} (database: ${result.database}).\nNext: custody --data ${result.dataDir} ingest /path/to/drive --acquisition "Drive from source A"\n`,
+        );
     });
 }

@@ -2,7 +2,14 @@ import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { CustodyError } from '../../core/errors.ts';
 import { eventsFor } from '../../db/custody-log.ts';
-import { findAcquisition, findItems, itemsPage, pathsOf, type ItemFilter, type ItemPath } from '../../db/items-query.ts';
+import {
+  findAcquisition,
+  findItems,
+  itemsPage,
+  pathsOf,
+  type ItemFilter,
+  type ItemPath,
+} from '../../db/items-query.ts';
 import type { Database, ItemRow } from '../../db/schema.ts';
 import { ITEM_KINDS } from '../../domain/media-kind.ts';
 import { withArchive, type GlobalOptions } from '../context.ts';
@@ -16,7 +23,9 @@ interface ListFlags {
 }
 
 export function registerItems(program: Command): void {
-  const items = program.command('items').description('list and inspect items (one per distinct content)');
+  const items = program
+    .command('items')
+    .description('list and inspect items (one per distinct content)');
   items
     .command('list')
     .description('list items with their paths, media summary and problems')
@@ -28,9 +37,14 @@ export function registerItems(program: Command): void {
       const opts = program.opts<GlobalOptions>();
       const limit = flags.limit === undefined ? Infinity : Number(flags.limit);
       if (!(limit > 0)) throw usageError('--limit must be a positive number.');
-      if (flags.kind !== undefined && !(ITEM_KINDS as readonly string[]).includes(flags.kind)) throw usageError(`--kind must be one of ${ITEM_KINDS.join(', ')}.`);
+      if (flags.kind !== undefined && !(ITEM_KINDS as readonly string[]).includes(flags.kind))
+        throw usageError(`--kind must be one of ${ITEM_KINDS.join(', ')}.`);
       await withArchive(opts, async (archive) => {
-        const filter: ItemFilter = { kind: flags.kind, withProblems: flags.problems, acquisitionId: await acquisitionId(archive.db, flags.acquisition) };
+        const filter: ItemFilter = {
+          kind: flags.kind,
+          withProblems: flags.problems,
+          acquisitionId: await acquisitionId(archive.db, flags.acquisition),
+        };
         await streamItems(archive.db, filter, limit, opts.json === true);
       });
     });
@@ -42,39 +56,71 @@ export function registerItems(program: Command): void {
       const opts = program.opts<GlobalOptions>();
       await withArchive(opts, async (archive) => {
         const found = await findItems(archive.db, id);
-        if (found.length === 0) throw new CustodyError('ITEM.NOT_FOUND', `No item ${id}.`, { hint: 'List items with "custody items list".' });
-        if (found.length > 1) throw new CustodyError('ITEM.AMBIGUOUS', `Several items match ${id}.`, { hint: 'Give more digits of the hash, or the item id.' });
+        if (found.length === 0)
+          throw new CustodyError('ITEM.NOT_FOUND', `No item ${id}.`, {
+            hint: 'List items with "custody items list".',
+          });
+        if (found.length > 1)
+          throw new CustodyError('ITEM.AMBIGUOUS', `Several items match ${id}.`, {
+            hint: 'Give more digits of the hash, or the item id.',
+          });
         const row = found[0] as ItemRow;
         const item = itemJson(row, await pathsOf(archive.db, [row.id]));
-        const custody = (await eventsFor(archive.db, 'item', row.id)).map((e) => ({ seq: e.seq, at: e.at.toISOString(), actor: e.actor, action: e.action, payload: e.payload, hash: e.hash }));
+        const custody = (await eventsFor(archive.db, 'item', row.id)).map((e) => ({
+          seq: e.seq,
+          at: e.at.toISOString(),
+          actor: e.actor,
+          action: e.action,
+          payload: e.payload,
+          hash: e.hash,
+        }));
         if (opts.json === true) printJson({ ...item, probe: row.probe, custody });
         else {
           printItemLine(item);
-          for (const p of item.paths) process.stdout.write(`  seen at: [${p.acquisition}] ${p.path}\n`);
-          for (const p of item.problems) process.stdout.write(`  problem: [${p.code}] ${p.message}\n`);
+          for (const p of item.paths)
+            process.stdout.write(`  seen at: [${p.acquisition}] ${p.path}\n`);
+          for (const p of item.problems)
+            process.stdout.write(`  problem: [${p.code}] ${p.message}\n`);
           if (item.media !== null) process.stdout.write(`  media: ${JSON.stringify(item.media)}\n`);
-          for (const e of custody) process.stdout.write(`  #${e.seq} ${e.at} ${e.action} by ${e.actor}\n`);
+          for (const e of custody)
+            process.stdout.write(`  #${e.seq} ${e.at} ${e.action} by ${e.actor}\n`);
         }
       });
     });
 }
 
-async function acquisitionId(db: Kysely<Database>, nameOrId: string | undefined): Promise<string | undefined> {
+async function acquisitionId(
+  db: Kysely<Database>,
+  nameOrId: string | undefined,
+): Promise<string | undefined> {
   if (nameOrId === undefined) return undefined;
   const row = await findAcquisition(db, nameOrId);
-  if (row === undefined) throw new CustodyError('ACQUISITION.NOT_FOUND', `No acquisition "${nameOrId}".`, { hint: 'See "custody acquisitions list".' });
+  if (row === undefined)
+    throw new CustodyError('ACQUISITION.NOT_FOUND', `No acquisition "${nameOrId}".`, {
+      hint: 'See "custody acquisitions list".',
+    });
   return row.id;
 }
 
 /** Streams a JSON array page by page, so listing a huge archive keeps memory flat. */
-async function streamItems(db: Kysely<Database>, filter: ItemFilter, limit: number, json: boolean): Promise<void> {
+async function streamItems(
+  db: Kysely<Database>,
+  filter: ItemFilter,
+  limit: number,
+  json: boolean,
+): Promise<void> {
   let after = '';
   let printed = 0;
   if (json) process.stdout.write('[');
   while (printed < limit) {
     const page = await itemsPage(db, filter, after, Math.min(500, limit - printed));
     if (page.length === 0) break;
-    const paths = groupBy(await pathsOf(db, page.map((r) => r.id)));
+    const paths = groupBy(
+      await pathsOf(
+        db,
+        page.map((r) => r.id),
+      ),
+    );
     for (const row of page) {
       const item = itemJson(row, paths.get(row.id) ?? []);
       if (json) process.stdout.write((printed === 0 ? '\n' : ',\n') + JSON.stringify(item));
@@ -104,18 +150,29 @@ function itemJson(row: ItemRow, paths: readonly ItemPath[]) {
     kind: row.kind,
     ingestedAt: row.ingested_at.toISOString(),
     probeStatus: row.probe_status,
-    paths: paths.map((p) => ({ acquisitionId: p.acquisitionId, acquisition: p.acquisition, path: p.path, mtime: nsToIso(p.mtimeNs), mode: p.mode === null ? null : (p.mode & 0o7777).toString(8) })),
+    paths: paths.map((p) => ({
+      acquisitionId: p.acquisitionId,
+      acquisition: p.acquisition,
+      path: p.path,
+      mtime: nsToIso(p.mtimeNs),
+      mode: p.mode === null ? null : (p.mode & 0o7777).toString(8),
+    })),
     media: row.media,
     problems: row.problems,
   };
 }
 
 function printItemLine(item: ItemJson): void {
-  const duration = typeof item.media?.['durationSeconds'] === 'number' ? ` ${item.media['durationSeconds'].toFixed(1)}s` : '';
+  const duration =
+    typeof item.media?.['durationSeconds'] === 'number'
+      ? ` ${item.media['durationSeconds'].toFixed(1)}s`
+      : '';
   const flag = item.problems.length > 0 ? ' !' + item.problems.map((p) => p.code).join(',') : '';
   const first = item.paths[0]?.path ?? '';
   const more = item.paths.length > 1 ? ` (+${item.paths.length - 1} more)` : '';
-  process.stdout.write(`${item.sha256.slice(0, 12)}  ${item.kind.padEnd(8)} ${formatBytes(item.size).padStart(9)}${duration}  ${first}${more}${flag}\n`);
+  process.stdout.write(
+    `${item.sha256.slice(0, 12)}  ${item.kind.padEnd(8)} ${formatBytes(item.size).padStart(9)}${duration}  ${first}${more}${flag}\n`,
+  );
 }
 
 function nsToIso(ns: string | null): string | null {

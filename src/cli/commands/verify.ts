@@ -6,15 +6,21 @@ import { EXIT, formatBytes, printJson, progressPrinter } from '../output.ts';
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('check the custody chain and re-hash every blob (fixity); exit 0 only when all is well')
+    .description(
+      'check the custody chain and re-hash every blob (fixity); exit 0 only when all is well',
+    )
     .option('--quick', 'check the chain and blob sizes only, without re-hashing')
     .action(async (flags: { quick?: boolean }) => {
       const opts = program.opts<GlobalOptions>();
       const progress = progressPrinter(opts.quiet === true);
-      const report = await withArchive(opts, (archive) => verifyArchive(archive, { quick: flags.quick === true, onProgress: progress.update })).finally(progress.end);
+      const report = await withArchive(opts, (archive) =>
+        verifyArchive(archive, { quick: flags.quick === true, onProgress: progress.update }),
+      ).finally(progress.end);
       if (opts.json === true) printJson(report);
       else {
-        process.stdout.write(`${report.ok ? 'OK' : 'PROBLEMS FOUND'} (${report.mode}): ${report.events} custody events, ${report.items} items, ${formatBytes(report.bytesHashed)} re-hashed.\n`);
+        process.stdout.write(
+          `${report.ok ? 'OK' : 'PROBLEMS FOUND'} (${report.mode}): ${report.events} custody events, ${report.items} items, ${formatBytes(report.bytesHashed)} re-hashed.\n`,
+        );
         if (report.head !== null) process.stdout.write(`  chain head: ${report.head}\n`);
         for (const p of report.problems) process.stdout.write(`  ${p.class}: ${p.message}\n`);
       }

@@ -18,10 +18,17 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 
 export function validateDetails(d: AcquisitionDetails): void {
   if (d.name.trim() === '') {
-    throw new CustodyError('USAGE.INVALID', 'The acquisition needs a name.', { hint: 'Pass --acquisition "Drive from source A".' });
+    throw new CustodyError('USAGE.INVALID', 'The acquisition needs a name.', {
+      hint: 'Pass --acquisition "Drive from source A".',
+    });
   }
-  if (d.receivedAt !== undefined && (!ISO_DATE.test(d.receivedAt) || Number.isNaN(Date.parse(d.receivedAt)))) {
-    throw new CustodyError('USAGE.INVALID', `--received-at "${d.receivedAt}" is not a date.`, { hint: 'Use ISO 8601, e.g. 2021-03-14 or 2021-03-14T10:30+03:00.' });
+  if (
+    d.receivedAt !== undefined &&
+    (!ISO_DATE.test(d.receivedAt) || Number.isNaN(Date.parse(d.receivedAt)))
+  ) {
+    throw new CustodyError('USAGE.INVALID', `--received-at "${d.receivedAt}" is not a date.`, {
+      hint: 'Use ISO 8601, e.g. 2021-03-14 or 2021-03-14T10:30+03:00.',
+    });
   }
 }
 
@@ -44,9 +51,13 @@ export async function openAcquisition(
       (details.receivedAt === undefined || details.receivedAt === existing.received_at) &&
       (details.note === undefined || details.note === existing.note);
     if (!same) {
-      throw new CustodyError('INGEST.ACQUISITION_CONFLICT', `An acquisition named "${details.name}" already exists with a different source or details.`, {
-        hint: 'Re-run with exactly the same source and details to resume it, or choose another --acquisition name.',
-      });
+      throw new CustodyError(
+        'INGEST.ACQUISITION_CONFLICT',
+        `An acquisition named "${details.name}" already exists with a different source or details.`,
+        {
+          hint: 'Re-run with exactly the same source and details to resume it, or choose another --acquisition name.',
+        },
+      );
     }
     return { row: existing, resumed: true };
   }
@@ -63,24 +74,60 @@ export async function openAcquisition(
     summary: null,
   };
   await deps.db.transaction().execute(async (tx) => {
-    await tx.insertInto('acquisition').values({ ...row, summary: null }).execute();
-    await appendCustodyEvents(tx, [{
-      actor: deps.actor,
-      action: 'acquisition.opened',
-      subjectType: 'acquisition',
-      subjectId: row.id,
-      payload: { name: row.name, receivedFrom: row.received_from, receivedAt: row.received_at, note: row.note, source: sourcePath },
-    }], now);
+    await tx
+      .insertInto('acquisition')
+      .values({ ...row, summary: null })
+      .execute();
+    await appendCustodyEvents(
+      tx,
+      [
+        {
+          actor: deps.actor,
+          action: 'acquisition.opened',
+          subjectType: 'acquisition',
+          subjectId: row.id,
+          payload: {
+            name: row.name,
+            receivedFrom: row.received_from,
+            receivedAt: row.received_at,
+            note: row.note,
+            source: sourcePath,
+          },
+        },
+      ],
+      now,
+    );
   });
   return { row, resumed: false };
 }
 
 /** Records the end of the first complete pass with its summary (later re-runs change nothing). */
-export async function closeAcquisition(deps: RecordDeps, acquisitionId: string, summary: Record<string, number>): Promise<void> {
+export async function closeAcquisition(
+  deps: RecordDeps,
+  acquisitionId: string,
+  summary: Record<string, number>,
+): Promise<void> {
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
-    const closed = await tx.updateTable('acquisition').set({ closed_at: now, summary: JSON.stringify(summary) }).where('id', '=', acquisitionId).where('closed_at', 'is', null).executeTakeFirst();
+    const closed = await tx
+      .updateTable('acquisition')
+      .set({ closed_at: now, summary: JSON.stringify(summary) })
+      .where('id', '=', acquisitionId)
+      .where('closed_at', 'is', null)
+      .executeTakeFirst();
     if (closed.numUpdatedRows === 0n) return;
-    await appendCustodyEvents(tx, [{ actor: deps.actor, action: 'acquisition.closed', subjectType: 'acquisition', subjectId: acquisitionId, payload: summary }], now);
+    await appendCustodyEvents(
+      tx,
+      [
+        {
+          actor: deps.actor,
+          action: 'acquisition.closed',
+          subjectType: 'acquisition',
+          subjectId: acquisitionId,
+          payload: summary,
+        },
+      ],
+      now,
+    );
   });
 }

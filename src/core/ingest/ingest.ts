@@ -63,7 +63,14 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
   const ticker = setInterval(report, opts.progressIntervalMs ?? 1000);
   const signal = opts.signal ?? new AbortController().signal;
   const probes = new ProbeQueue(deps, opts.probeConcurrency ?? 2, () => (progress.probesDone += 1));
-  const tally = { filesSeen: 0, newItems: 0, duplicateFiles: 0, alreadyDone: 0, symlinks: 0, bytesCopied: 0 };
+  const tally = {
+    filesSeen: 0,
+    newItems: 0,
+    duplicateFiles: 0,
+    alreadyDone: 0,
+    symlinks: 0,
+    bytesCopied: 0,
+  };
   const skipped: { path: string; code: string; message: string }[] = [];
   try {
     report();
@@ -108,7 +115,8 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
     await probes.drain();
     if (!signal.aborted) await probeLeftovers(deps, probes, progress, signal);
     const interrupted = signal.aborted;
-    if (!interrupted) await closeAcquisition(deps, acquisition.id, { ...tally, skipped: skipped.length });
+    if (!interrupted)
+      await closeAcquisition(deps, acquisition.id, { ...tally, skipped: skipped.length });
     progress.phase = 'done';
     report();
     return {
@@ -132,23 +140,34 @@ async function checkSource(source: string): Promise<string> {
   try {
     stat = await fs.stat(resolved);
   } catch {
-    throw new CustodyError('INGEST.SOURCE_NOT_FOUND', `Nothing to ingest at ${resolved}.`, { hint: 'Check that the drive is mounted and the path is right.' });
+    throw new CustodyError('INGEST.SOURCE_NOT_FOUND', `Nothing to ingest at ${resolved}.`, {
+      hint: 'Check that the drive is mounted and the path is right.',
+    });
   }
   if (!stat.isDirectory()) {
-    throw new CustodyError('INGEST.SOURCE_NOT_DIRECTORY', `${resolved} is not a folder.`, { hint: 'Give the folder that holds the files (the mount point of the drive).' });
+    throw new CustodyError('INGEST.SOURCE_NOT_DIRECTORY', `${resolved} is not a folder.`, {
+      hint: 'Give the folder that holds the files (the mount point of the drive).',
+    });
   }
   return resolved;
 }
 
 /** A metadata-only pass, so progress can show totals and an ETA. */
-async function scanTotals(source: string, progress: ProgressTracker, signal: AbortSignal): Promise<void> {
+async function scanTotals(
+  source: string,
+  progress: ProgressTracker,
+  signal: AbortSignal,
+): Promise<void> {
   let files = 0;
   let bytes = 0;
   for await (const entry of walkTree(source)) {
     if (signal.aborted) return;
     if (entry.type !== 'file') continue;
     files += 1;
-    bytes += await fs.lstat(entry.abs).then((s) => s.size, () => 0);
+    bytes += await fs.lstat(entry.abs).then(
+      (s) => s.size,
+      () => 0,
+    );
   }
   progress.filesTotal = files;
   progress.bytesTotal = bytes;
@@ -165,7 +184,11 @@ async function* entriesToDo(
 ): AsyncGenerator<WalkEntry> {
   let chunk: WalkEntry[] = [];
   const release = async function* (): AsyncGenerator<WalkEntry> {
-    const done = await finishedPaths(deps.db, acquisitionId, chunk.map((e) => e.rel));
+    const done = await finishedPaths(
+      deps.db,
+      acquisitionId,
+      chunk.map((e) => e.rel),
+    );
     for (const entry of chunk) {
       if (!done.has(entry.rel.toString('hex'))) {
         yield entry;
@@ -174,7 +197,10 @@ async function* entriesToDo(
       tally.alreadyDone += 1;
       if (entry.type === 'file') {
         progress.filesDone += 1;
-        progress.bytesDone += await fs.lstat(entry.abs).then((s) => s.size, () => 0);
+        progress.bytesDone += await fs.lstat(entry.abs).then(
+          (s) => s.size,
+          () => 0,
+        );
       }
     }
     chunk = [];
@@ -185,18 +211,39 @@ async function* entriesToDo(
     if (chunk.length >= LOOKUP_CHUNK) yield* release();
   }
   if (!signal.aborted) yield* release();
-  void source;
 }
 
-async function processEntry(entry: WalkEntry, deps: IngestDeps, buffers: [Buffer, Buffer], signal: AbortSignal): Promise<EntryOutcome | null> {
+async function processEntry(
+  entry: WalkEntry,
+  deps: IngestDeps,
+  buffers: [Buffer, Buffer],
+  signal: AbortSignal,
+): Promise<EntryOutcome | null> {
   const lstat = async () => fs.lstat(entry.abs, { bigint: true }).catch(() => null);
   switch (entry.type) {
     case 'symlink':
-      return { type: 'symlink', rel: entry.rel, stat: await lstat(), target: await fs.readlink(entry.abs, { encoding: 'buffer' }) };
+      return {
+        type: 'symlink',
+        rel: entry.rel,
+        stat: await lstat(),
+        target: await fs.readlink(entry.abs, { encoding: 'buffer' }),
+      };
     case 'special':
-      return { type: 'skipped', rel: entry.rel, stat: await lstat(), code: 'INGEST.SPECIAL_FILE', message: 'A device, socket or pipe, not a file; nothing to copy.' };
+      return {
+        type: 'skipped',
+        rel: entry.rel,
+        stat: await lstat(),
+        code: 'INGEST.SPECIAL_FILE',
+        message: 'A device, socket or pipe, not a file; nothing to copy.',
+      };
     case 'unreadable-dir':
-      return { type: 'skipped', rel: entry.rel, stat: null, code: 'INGEST.SOURCE_UNREADABLE', message: `The folder could not be read (${entry.error.code ?? 'error'}).` };
+      return {
+        type: 'skipped',
+        rel: entry.rel,
+        stat: null,
+        code: 'INGEST.SOURCE_UNREADABLE',
+        message: `The folder could not be read (${entry.error.code ?? 'error'}).`,
+      };
     case 'file':
       try {
         const file = await readSourceIntoStore(entry.abs, deps.blobs, buffers, signal);
@@ -204,7 +251,13 @@ async function processEntry(entry: WalkEntry, deps: IngestDeps, buffers: [Buffer
       } catch (e) {
         if (!isCustodyError(e) || !e.code.startsWith('INGEST.')) throw e;
         if (e.code === 'INGEST.INTERRUPTED') return null;
-        return { type: 'skipped', rel: entry.rel, stat: await lstat(), code: e.code, message: e.message };
+        return {
+          type: 'skipped',
+          rel: entry.rel,
+          stat: await lstat(),
+          code: e.code,
+          message: e.message,
+        };
       }
   }
 }
@@ -219,7 +272,8 @@ function countOutcome(
     tally.symlinks += 1;
     return;
   }
-  if (o.type === 'skipped') skipped.push({ path: displayPath(o.rel), code: o.code, message: o.message });
+  if (o.type === 'skipped')
+    skipped.push({ path: displayPath(o.rel), code: o.code, message: o.message });
   if (o.type === 'file' || o.stat?.isFile() === true) {
     tally.filesSeen += 1;
     progress.filesDone += 1;
@@ -230,7 +284,12 @@ function countOutcome(
 }
 
 /** Items left pending by an interrupted earlier run. */
-async function probeLeftovers(deps: IngestDeps, probes: ProbeQueue, progress: ProgressTracker, signal: AbortSignal): Promise<void> {
+async function probeLeftovers(
+  deps: IngestDeps,
+  probes: ProbeQueue,
+  progress: ProgressTracker,
+  signal: AbortSignal,
+): Promise<void> {
   for await (const item of pendingProbes(deps.db)) {
     if (signal.aborted) break;
     progress.probesQueued += 1;
@@ -240,13 +299,26 @@ async function probeLeftovers(deps: IngestDeps, probes: ProbeQueue, progress: Pr
   await probes.drain();
 }
 
-async function problemsOf(deps: IngestDeps, acquisitionId: string): Promise<{ itemId: string; code: string; message: string }[]> {
+async function problemsOf(
+  deps: IngestDeps,
+  acquisitionId: string,
+): Promise<{ itemId: string; code: string; message: string }[]> {
   const rows = await deps.db
     .selectFrom('item')
     .select(['item.id', 'item.problems'])
     .where(sql<boolean>`item.problems <> '[]'::jsonb`)
-    .where((eb) => eb.exists(eb.selectFrom('sighting').select('sighting.id').whereRef('sighting.item_id', '=', 'item.id').where('sighting.acquisition_id', '=', acquisitionId)))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('sighting')
+          .select('sighting.id')
+          .whereRef('sighting.item_id', '=', 'item.id')
+          .where('sighting.acquisition_id', '=', acquisitionId),
+      ),
+    )
     .limit(1000)
     .execute();
-  return rows.flatMap((r) => r.problems.map((p) => ({ itemId: r.id, code: p.code, message: p.message })));
+  return rows.flatMap((r) =>
+    r.problems.map((p) => ({ itemId: r.id, code: p.code, message: p.message })),
+  );
 }

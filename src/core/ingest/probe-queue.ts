@@ -1,4 +1,10 @@
-import { probeItem, recordProbes, type PendingProbe, type ProbeDeps, type ProbeResult } from '../probe.ts';
+import {
+  probeItem,
+  recordProbes,
+  type PendingProbe,
+  type ProbeDeps,
+  type ProbeResult,
+} from '../probe.ts';
 
 /**
  * Probes new media items while the copy goes on: ffprobe reads the stored copy (already in the
@@ -34,7 +40,8 @@ export class ProbeQueue {
     }
     this.#flush();
     await this.#recording;
-    if (this.#error !== null) throw this.#error;
+    if (this.#error !== null)
+      throw this.#error instanceof Error ? this.#error : new Error('probe recording failed');
   }
 
   #pump(): void {
@@ -59,8 +66,10 @@ export class ProbeQueue {
   #flush(): void {
     const batch = this.#results.splice(0);
     if (batch.length === 0) return;
-    this.#recording = this.#recording.then(() => recordProbes(this.#deps, batch)).catch((e: unknown) => {
-      this.#error ??= e;
-    });
+    this.#recording = this.#recording
+      .then(() => recordProbes(this.#deps, batch))
+      .catch((e: unknown) => {
+        this.#error ??= e;
+      });
   }
 }

@@ -41,11 +41,16 @@ export async function readSourceIntoStore(
       let pendingWrite: Promise<void> = Promise.resolve();
       for (let turn = 0; ; turn++) {
         const buffer = buffers[turn % 2] as Buffer;
-        if (signal?.aborted === true) throw new CustodyError('INGEST.INTERRUPTED', 'Interrupted; nothing was stored for this file.');
+        if (signal?.aborted === true)
+          throw new CustodyError(
+            'INGEST.INTERRUPTED',
+            'Interrupted; nothing was stored for this file.',
+          );
         const { bytesRead } = await fromSource(handle.read(buffer, 0, CHUNK, null));
         if (bytesRead === 0) break;
         const chunk = buffer.subarray(0, bytesRead);
-        if (head.length < HEAD_BYTES) head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
+        if (head.length < HEAD_BYTES)
+          head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
         hash.update(chunk);
         await pendingWrite; // the other buffer is free again once its write has finished
         pendingWrite = writer.write(chunk);
@@ -53,9 +58,13 @@ export async function readSourceIntoStore(
       await pendingWrite;
       const after = await fromSource(handle.stat({ bigint: true }));
       if (changed(before, after) || BigInt(writer.size) !== after.size) {
-        throw new CustodyError('INGEST.SOURCE_CHANGED', 'The file changed while it was being read; nothing was stored for it.', {
-          hint: 'Make sure nothing writes to the source (mount it read-only) and run the same ingest again.',
-        });
+        throw new CustodyError(
+          'INGEST.SOURCE_CHANGED',
+          'The file changed while it was being read; nothing was stored for it.',
+          {
+            hint: 'Make sure nothing writes to the source (mount it read-only) and run the same ingest again.',
+          },
+        );
       }
       const blob = await writer.commit(asSha256(hash.digest('hex')));
       return { blob, head, stat: after };
@@ -74,7 +83,8 @@ async function fromSource<T>(operation: Promise<T>): Promise<T> {
     return await operation;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
-    const why = code === 'ELOOP' ? 'it became a symbolic link' : code === 'ENOENT' ? 'it disappeared' : code;
+    const why =
+      code === 'ELOOP' ? 'it became a symbolic link' : code === 'ENOENT' ? 'it disappeared' : code;
     throw new CustodyError('INGEST.SOURCE_UNREADABLE', `The file could not be read (${why}).`, {
       hint: 'Check the drive and its permissions, then run the same ingest again to retry it.',
       cause: e,

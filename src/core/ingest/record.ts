@@ -32,13 +32,18 @@ export function sightingId(acquisitionId: string, rel: Buffer): string {
  * single transaction. A crash before commit leaves nothing of the batch visible (its blobs may
  * already be stored; a re-run finds them in place and records them).
  */
-export async function recordBatch(deps: RecordDeps, acquisitionId: string, outcomes: readonly EntryOutcome[]): Promise<BatchResult> {
+export async function recordBatch(
+  deps: RecordDeps,
+  acquisitionId: string,
+  outcomes: readonly EntryOutcome[],
+): Promise<BatchResult> {
   if (outcomes.length === 0) return { newItems: [], duplicateFiles: 0 };
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (tx) => {
     const files = outcomes.filter((o) => o.type === 'file');
     const known = await itemIdsByHash(tx, [...new Set(files.map((f) => f.blob.sha256))]);
-    const newItems: { id: string; sha256: Sha256; kind: ItemKind; media: boolean; size: number }[] = [];
+    const newItems: { id: string; sha256: Sha256; kind: ItemKind; media: boolean; size: number }[] =
+      [];
     const sightings: NewSighting[] = [];
     const events: NewCustodyEvent[] = [];
     let duplicateFiles = 0;
@@ -54,19 +59,58 @@ export async function recordBatch(deps: RecordDeps, acquisitionId: string, outco
           const kind = guessKind(o.head, path.slice(path.lastIndexOf('/') + 1));
           const media = o.blob.size > 0 && looksLikeMedia(kind);
           newItems.push({ id: itemId, sha256: o.blob.sha256, kind, media, size: o.blob.size });
-          events.push(event(deps.actor, 'item.ingested', 'item', itemId, { sha256: o.blob.sha256, size: o.blob.size, kind, acquisition: acquisitionId, path }));
+          events.push(
+            event(deps.actor, 'item.ingested', 'item', itemId, {
+              sha256: o.blob.sha256,
+              size: o.blob.size,
+              kind,
+              acquisition: acquisitionId,
+              path,
+            }),
+          );
         } else {
           duplicateFiles += 1;
         }
         sightings.push({ ...base, entry_type: 'file', item_id: itemId });
-        events.push(event(deps.actor, 'sighting.recorded', 'sighting', id, { acquisition: acquisitionId, item: itemId, sha256: o.blob.sha256, type: 'file', ...entryPayload(o, path) }));
+        events.push(
+          event(deps.actor, 'sighting.recorded', 'sighting', id, {
+            acquisition: acquisitionId,
+            item: itemId,
+            sha256: o.blob.sha256,
+            type: 'file',
+            ...entryPayload(o, path),
+          }),
+        );
       } else if (o.type === 'symlink') {
         const target = displayPath(o.target);
-        sightings.push({ ...base, entry_type: 'symlink', link_target: o.target, link_target_display: target });
-        events.push(event(deps.actor, 'sighting.recorded', 'sighting', id, { acquisition: acquisitionId, type: 'symlink', target, ...entryPayload(o, path) }));
+        sightings.push({
+          ...base,
+          entry_type: 'symlink',
+          link_target: o.target,
+          link_target_display: target,
+        });
+        events.push(
+          event(deps.actor, 'sighting.recorded', 'sighting', id, {
+            acquisition: acquisitionId,
+            type: 'symlink',
+            target,
+            ...entryPayload(o, path),
+          }),
+        );
       } else {
-        sightings.push({ ...base, entry_type: 'skipped', skip_code: o.code, skip_message: o.message });
-        events.push(event(deps.actor, 'entry.skipped', 'sighting', id, { acquisition: acquisitionId, code: o.code, ...entryPayload(o, path) }));
+        sightings.push({
+          ...base,
+          entry_type: 'skipped',
+          skip_code: o.code,
+          skip_message: o.message,
+        });
+        events.push(
+          event(deps.actor, 'entry.skipped', 'sighting', id, {
+            acquisition: acquisitionId,
+            code: o.code,
+            ...entryPayload(o, path),
+          }),
+        );
       }
     }
     if (newItems.length > 0) {
@@ -80,7 +124,11 @@ export async function recordBatch(deps: RecordDeps, acquisitionId: string, outco
             kind: n.kind,
             ingested_at: now,
             probe_status: n.media ? ('pending' as const) : ('not-media' as const),
-            problems: JSON.stringify(n.size === 0 ? [{ code: 'INGEST.EMPTY_FILE', message: 'The file is empty (0 bytes).' }] : []),
+            problems: JSON.stringify(
+              n.size === 0
+                ? [{ code: 'INGEST.EMPTY_FILE', message: 'The file is empty (0 bytes).' }]
+                : [],
+            ),
           })),
         )
         .execute();
@@ -91,7 +139,13 @@ export async function recordBatch(deps: RecordDeps, acquisitionId: string, outco
   });
 }
 
-function sightingBase(id: string, acquisitionId: string, o: EntryOutcome, path: string, now: Date): NewSighting {
+function sightingBase(
+  id: string,
+  acquisitionId: string,
+  o: EntryOutcome,
+  path: string,
+  now: Date,
+): NewSighting {
   return {
     id,
     acquisition_id: acquisitionId,
@@ -119,6 +173,12 @@ function entryPayload(o: EntryOutcome, path: string): Record<string, string | nu
   };
 }
 
-function event(actor: string, action: NewCustodyEvent['action'], subjectType: NewCustodyEvent['subjectType'], subjectId: string, payload: NewCustodyEvent['payload']): NewCustodyEvent {
+function event(
+  actor: string,
+  action: NewCustodyEvent['action'],
+  subjectType: NewCustodyEvent['subjectType'],
+  subjectId: string,
+  payload: NewCustodyEvent['payload'],
+): NewCustodyEvent {
   return { actor, action, subjectType, subjectId, payload };
 }

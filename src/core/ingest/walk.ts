@@ -3,7 +3,12 @@ import fs from 'node:fs/promises';
 /** One entry under the source root. Paths are raw bytes: names on a leaked drive need not be UTF-8. */
 export type WalkEntry =
   | { readonly type: 'file' | 'symlink' | 'special'; readonly rel: Buffer; readonly abs: Buffer }
-  | { readonly type: 'unreadable-dir'; readonly rel: Buffer; readonly abs: Buffer; readonly error: NodeJS.ErrnoException };
+  | {
+      readonly type: 'unreadable-dir';
+      readonly rel: Buffer;
+      readonly abs: Buffer;
+      readonly error: NodeJS.ErrnoException;
+    };
 
 const SLASH = Buffer.from('/');
 
@@ -20,13 +25,21 @@ export async function* walkTree(root: string): AsyncGenerator<WalkEntry> {
     try {
       entries = await fs.readdir(dir.abs, { withFileTypes: true, encoding: 'buffer' });
     } catch (error) {
-      yield { type: 'unreadable-dir', rel: dir.rel, abs: dir.abs, error: error as NodeJS.ErrnoException };
+      yield {
+        type: 'unreadable-dir',
+        rel: dir.rel,
+        abs: dir.abs,
+        error: error as NodeJS.ErrnoException,
+      };
       continue;
     }
     entries.sort((a, b) => Buffer.compare(a.name, b.name));
     const subdirs: { rel: Buffer; abs: Buffer }[] = [];
     for (const entry of entries) {
-      const rel = dir.rel.length === 0 ? Buffer.from(entry.name) : Buffer.concat([dir.rel, SLASH, entry.name]);
+      const rel =
+        dir.rel.length === 0
+          ? Buffer.from(entry.name)
+          : Buffer.concat([dir.rel, SLASH, entry.name]);
       const abs = Buffer.concat([dir.abs, SLASH, entry.name]);
       if (entry.isDirectory()) subdirs.push({ rel, abs });
       else if (entry.isSymbolicLink()) yield { type: 'symlink', rel, abs };
@@ -34,6 +47,7 @@ export async function* walkTree(root: string): AsyncGenerator<WalkEntry> {
       else yield { type: 'special', rel, abs };
     }
     // Reverse so the stack pops subdirectories in name order.
-    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i] as { rel: Buffer; abs: Buffer });
+    for (let i = subdirs.length - 1; i >= 0; i--)
+      stack.push(subdirs[i] as { rel: Buffer; abs: Buffer });
   }
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian machine to a working archive: installs everything, makes a
+# small synthetic DVR export (ffmpeg), takes it in, lists it and verifies it. The demo archive
+# is ./demo-archive; run bin/custody --data demo-archive … to explore it further.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+node=node_modules/node/bin/node
+rm -rf demo-archive .tmp/demo-drive
+mkdir -p .tmp
+$node test/fixtures/make-dvr-export.ts .tmp/demo-drive >/dev/null
+bin/custody init demo-archive
+bin/custody --data demo-archive ingest .tmp/demo-drive --acquisition "Demo drive" \
+  --received-from "demo source" --received-at 2021-03-14 --note "synthetic DVR export"
+bin/custody --data demo-archive items list
+bin/custody --data demo-archive verify

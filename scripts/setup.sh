@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what Custody needs on Debian/Ubuntu: system packages (ffmpeg for media, PostgreSQL
+# for the server-mode tests, prlimit from util-linux, fonts for the test videos) and the npm
+# dependencies, which bring their own Node.js 24. Safe to run again: it skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(ffmpeg postgresql fonts-dejavu-core util-linux time)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x node_modules/node/bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "Installing npm dependencies (with Node.js 24)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+node_modules/node/bin/node --version >/dev/null
