@@ -142,6 +142,13 @@ describe.each(['pglite', 'postgres'] as const)('the custody command on %s', (dat
     expect(noSource.code).toBe(4);
     expect(noSource.stderr).toContain('error [INGEST.SOURCE_NOT_FOUND]');
 
+    const itself = await custody(
+      ['--data', data, 'ingest', path.dirname(data), '--acquisition', 'Z'],
+      env,
+    );
+    expect(itself.code).toBe(4);
+    expect(itself.stderr).toContain('INGEST.SOURCE_CONTAINS_ARCHIVE');
+
     const badDate = await custody(
       ['--data', data, 'ingest', drive.root, '--acquisition', 'Y', '--received-at', 'last tuesday'],
       env,

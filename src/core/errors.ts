@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   'ARCHIVE.NEWER_SCHEMA': 'the archive was written by a newer Custody',
   'INGEST.SOURCE_NOT_FOUND': 'the source path does not exist',
   'INGEST.SOURCE_NOT_DIRECTORY': 'the source is not a directory',
+  'INGEST.SOURCE_CONTAINS_ARCHIVE': 'the source folder contains the archive',
   'INGEST.SOURCE_UNREADABLE': 'a source file or folder could not be read',
   'INGEST.SOURCE_CHANGED': 'a source file changed while it was being read',
   'INGEST.SPECIAL_FILE': 'a source entry is a device, socket or pipe',

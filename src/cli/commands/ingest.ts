@@ -57,6 +57,7 @@ export function registerIngest(program: Command): void {
       const summary = await withArchive(opts, (archive) =>
         ingest(archive, {
           source,
+          archiveDir: archive.dataDir,
           acquisition: {
             name: flags.acquisition ?? '',
             receivedFrom: flags.receivedFrom,

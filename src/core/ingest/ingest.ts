@@ -18,6 +18,8 @@ export type IngestDeps = ProbeDeps;
 export interface IngestOptions {
   readonly source: string;
   readonly acquisition: AcquisitionDetails;
+  /** The archive's own folder: a source that contains it would ingest the archive into itself. */
+  readonly archiveDir?: string;
   /** Files read at once. Small files gain from a few; one large file is disk-bound anyway. */
   readonly concurrency?: number;
   readonly probeConcurrency?: number;
@@ -54,7 +56,7 @@ const LOOKUP_CHUNK = 256;
  */
 export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
-  const source = await checkSource(opts.source);
+  const source = await checkSource(opts.source, opts.archiveDir);
   const { row: acquisition, resumed } = await openAcquisition(deps, opts.acquisition, source);
   await deps.blobs.sweepTemporaries();
 
@@ -134,8 +136,20 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
   }
 }
 
-async function checkSource(source: string): Promise<string> {
+async function checkSource(source: string, archiveDir: string | undefined): Promise<string> {
   const resolved = path.resolve(source);
+  if (
+    archiveDir !== undefined &&
+    (archiveDir + path.sep).startsWith(resolved.replace(/\/?$/, path.sep))
+  ) {
+    throw new CustodyError(
+      'INGEST.SOURCE_CONTAINS_ARCHIVE',
+      `${resolved} contains the archive itself (${archiveDir}).`,
+      {
+        hint: 'Ingest the drive or folder that holds the evidence, not a folder above the archive.',
+      },
+    );
+  }
   let stat;
   try {
     stat = await fs.stat(resolved);
