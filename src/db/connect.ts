@@ -15,9 +15,23 @@ export interface DatabaseHandle {
 const INT8_OID = 20;
 const parseInt8 = (value: string): number => Number(value);
 
+/**
+ * PGlite's default start parameters include -F (fsync off): fine for a browser cache, not for
+ * a custody log. We keep fsync on, and cap shared buffers at 32 MB so the WebAssembly heap
+ * (which never shrinks) stays small however large the catalogue grows.
+ */
+function pgliteStartParams(): string[] {
+  const defaults = (PGlite as unknown as { defaultStartParams: readonly string[] })
+    .defaultStartParams;
+  return [...defaults.filter((p) => p !== '-F'), '-c', 'shared_buffers=32MB'];
+}
+
 /** The embedded database: PGlite with its files in `dir`. */
 export async function openPglite(dir: string): Promise<DatabaseHandle> {
-  const pglite = await PGlite.create(dir, { parsers: { [INT8_OID]: parseInt8 } });
+  const pglite = await PGlite.create(dir, {
+    parsers: { [INT8_OID]: parseInt8 },
+    startParams: pgliteStartParams(),
+  });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
     db,
