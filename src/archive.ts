@@ -3,9 +3,17 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { FfprobeProber } from './adapters/ffprobe.ts';
 import { FsBlobStore } from './adapters/blob-fs.ts';
+import { FileCheckpointSigner } from './adapters/signer-file.ts';
+import { OpensslTimestampAuthority } from './adapters/tsa.ts';
 import type { Config } from './config.ts';
 import { CustodyError } from './core/errors.ts';
-import type { BlobStore, Clock, MediaProber } from './core/ports.ts';
+import type {
+  BlobStore,
+  CheckpointSigner,
+  Clock,
+  MediaProber,
+  TimestampAuthority,
+} from './core/ports.ts';
 import { appendCustodyEvents } from './db/custody-log.ts';
 import { openPglite, openPostgres, type DatabaseHandle } from './db/connect.ts';
 import { migrate } from './db/migrate.ts';
@@ -26,6 +34,12 @@ export interface Archive {
   readonly prober: MediaProber;
   readonly clock: Clock;
   readonly actor: string;
+  readonly signer: CheckpointSigner;
+  readonly tsas: readonly TimestampAuthority[];
+  /** Root certificates of the time-stamping authorities (PEM file), when configured. */
+  readonly tsaCaFile: string | undefined;
+  /** Named as the source of export packages. */
+  readonly organization: string | undefined;
   close(): Promise<void>;
 }
 
@@ -127,6 +141,12 @@ async function assemble(config: Config, marker: Marker): Promise<Archive> {
       prober: new FfprobeProber({ timeoutMs: config.probeTimeoutMs }),
       clock: systemClock,
       actor: config.actor,
+      signer: new FileCheckpointSigner(config.signingKeyFile),
+      tsas: config.tsaUrls.map(
+        (url) => new OpensslTimestampAuthority({ url, caFile: config.tsaCaFile ?? '' }),
+      ),
+      tsaCaFile: config.tsaCaFile,
+      organization: config.organization,
       close: async () => {
         await db.close();
         await releaseLock();

@@ -20,6 +20,21 @@ const EnvSchema = z.object({
   CUSTODY_ACTOR: z.string().min(1).max(200).optional(),
   /** Seconds ffprobe may take on one file before it is killed. Default 60. */
   CUSTODY_PROBE_TIMEOUT: z.coerce.number().int().positive().max(3600).optional(),
+  /**
+   * RFC 3161 time-stamping authorities that anchor each checkpoint of the custody log in time,
+   * separated by spaces. Use two or more independent ones.
+   */
+  CUSTODY_TSA_URLS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(/\s+/).filter((u) => u !== ''))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  /** PEM file with the root certificates of those authorities; their answers are checked against it. */
+  CUSTODY_TSA_CA_FILE: z.string().min(1).optional(),
+  /** The organisation named as the source of export packages (BagIt Source-Organization). */
+  CUSTODY_ORGANIZATION: z.string().min(1).max(200).optional(),
+  /** The archive's Ed25519 signing key (PKCS#8 PEM). Default: DATA/keys/archive-ed25519.pem. */
+  CUSTODY_SIGNING_KEY: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -27,6 +42,10 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly actor: string;
   readonly probeTimeoutMs: number;
+  readonly tsaUrls: readonly string[];
+  readonly tsaCaFile: string | undefined;
+  readonly organization: string | undefined;
+  readonly signingKeyFile: string;
 }
 
 export interface ConfigOverrides {
@@ -45,11 +64,28 @@ export function loadConfig(
     });
   }
   const e = parsed.data;
+  if (e.CUSTODY_TSA_URLS.length > 0 && e.CUSTODY_TSA_CA_FILE === undefined) {
+    throw new CustodyError(
+      'CONFIG.INVALID',
+      'CUSTODY_TSA_URLS is set but CUSTODY_TSA_CA_FILE is not: timestamps could not be checked.',
+      {
+        hint: "Download each authority's root certificate (PEM), put them in one file and set CUSTODY_TSA_CA_FILE to it.",
+      },
+    );
+  }
+  const dataDir = path.resolve(overrides.dataDir ?? e.CUSTODY_DATA ?? 'archive');
   return Object.freeze({
-    dataDir: path.resolve(overrides.dataDir ?? e.CUSTODY_DATA ?? 'archive'),
+    dataDir,
     databaseUrl: e.CUSTODY_DATABASE_URL,
     actor: e.CUSTODY_ACTOR ?? env['USER'] ?? osUser(),
     probeTimeoutMs: (e.CUSTODY_PROBE_TIMEOUT ?? 60) * 1000,
+    tsaUrls: Object.freeze([...e.CUSTODY_TSA_URLS]),
+    tsaCaFile:
+      e.CUSTODY_TSA_CA_FILE === undefined ? undefined : path.resolve(e.CUSTODY_TSA_CA_FILE),
+    organization: e.CUSTODY_ORGANIZATION,
+    signingKeyFile: path.resolve(
+      e.CUSTODY_SIGNING_KEY ?? path.join(dataDir, 'keys', 'archive-ed25519.pem'),
+    ),
   });
 }
 

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerAcquisitions } from './commands/acquisitions.ts';
+import { registerExport } from './commands/export.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerInit } from './commands/init.ts';
 import { registerItems } from './commands/items.ts';
+import { registerSeal } from './commands/seal.ts';
 import { registerVerify } from './commands/verify.ts';
 import { EXIT, reportError } from './output.ts';
 
@@ -19,6 +21,8 @@ registerIngest(program);
 registerItems(program);
 registerAcquisitions(program);
 registerVerify(program);
+registerSeal(program);
+registerExport(program);
 
 try {
   await program.parseAsync(process.argv);

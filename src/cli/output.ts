@@ -24,7 +24,13 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'INGEST':
     case 'ITEM':
     case 'ACQUISITION':
-      return code === 'INGEST.INTERRUPTED' ? EXIT.interrupted : EXIT.input;
+    case 'BAGIT':
+    case 'EXPORT':
+      return code === 'INGEST.INTERRUPTED' || code === 'EXPORT.INTERRUPTED'
+        ? EXIT.interrupted
+        : EXIT.input;
+    case 'SEAL':
+      return EXIT.archive;
     case 'BLOB':
     case 'MEDIA':
       return EXIT.storage;
@@ -45,11 +51,21 @@ export function reportError(e: unknown, json: boolean): number {
   const hint = known
     ? e.hint
     : 'This is a bug in Custody; please report it with the command you ran.';
+  const details = known ? e.details : [];
   if (json)
-    process.stderr.write(JSON.stringify({ error: { code, message, hint: hint ?? null } }) + '\n');
+    process.stderr.write(
+      JSON.stringify({ error: { code, message, hint: hint ?? null, details } }) + '\n',
+    );
   else
     process.stderr.write(
-      `error [${code}]: ${message}\n${hint === undefined ? '' : `  what to do: ${hint}\n`}`,
+      [
+        `error [${code}]: ${message}\n`,
+        ...details
+          .slice(0, 20)
+          .map((d) => `  - ${d.path === null ? '' : `${d.path}: `}${d.message} (${d.code})\n`),
+        details.length > 20 ? `  … and ${details.length - 20} more (see --json)\n` : '',
+        hint === undefined ? '' : `  what to do: ${hint}\n`,
+      ].join(''),
     );
   if (!known && e instanceof Error && e.stack !== undefined) process.stderr.write(e.stack + '\n');
   return known ? exitCodeFor(e.code) : EXIT.internal;

@@ -28,21 +28,40 @@ export const ERROR_CODES = {
   'ITEM.AMBIGUOUS': 'the id prefix matches several items',
   'ACQUISITION.NOT_FOUND': 'no such acquisition',
   'VERIFY.FAILED': 'verification found problems',
+  'BAGIT.INVALID': 'the BagIt bag is incomplete, altered or malformed',
+  'EXPORT.TARGET_NOT_EMPTY': 'the export folder exists and is not empty',
+  'EXPORT.NOTHING_SELECTED': 'the export selection is empty',
+  'EXPORT.INTERRUPTED': 'the export was interrupted',
+  'SEAL.KEY_UNREADABLE': 'the archive signing key could not be read or created',
+  'TSA.FAILED': 'a time-stamping authority gave no valid timestamp',
   'USAGE.INVALID': 'invalid command-line usage',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+export interface ErrorDetail {
+  readonly code: string;
+  readonly path: string | null;
+  readonly message: string;
+}
+
 export class CustodyError extends Error {
   readonly code: ErrorCode;
   /** What the user can do about it. */
   readonly hint: string | undefined;
+  /** The individual findings behind the error (e.g. each problem of a bag), for the operator. */
+  readonly details: readonly ErrorDetail[];
 
-  constructor(code: ErrorCode, message: string, options?: { hint?: string; cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { hint?: string; cause?: unknown; details?: readonly ErrorDetail[] },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CustodyError';
     this.code = code;
     this.hint = options?.hint;
+    this.details = options?.details ?? [];
   }
 }
 

@@ -54,6 +54,30 @@ export interface MediaProber {
   probe(file: string): Promise<ProbeOutcome>;
 }
 
+/** An RFC 3161 time-stamp response, checked against the authority's root certificate. */
+export interface TimestampToken {
+  readonly tsaUrl: string;
+  /** The time the authority put in the token. */
+  readonly genTime: Date;
+  /** The whole DER TimeStampResp, as `openssl ts -verify -in` reads it. */
+  readonly response: Buffer;
+}
+
+/** A time-stamping authority: vouches that data existed no later than a time. */
+export interface TimestampAuthority {
+  readonly url: string;
+  stamp(data: Uint8Array): Promise<TimestampToken>;
+}
+
+/** Signs checkpoints of the custody log with the archive's Ed25519 key. */
+export interface CheckpointSigner {
+  /** SPKI public key, PEM. */
+  publicKeyPem(): Promise<string>;
+  /** SHA-256 (hex) of the DER public key. */
+  keyId(): Promise<string>;
+  sign(data: Uint8Array): Promise<Buffer>;
+}
+
 export interface Clock {
   now(): Date;
 }

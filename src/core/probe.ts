@@ -56,7 +56,7 @@ export async function probeItem(
     ok: true,
     kind: kind ?? item.kind,
     media: summaryToJson(summarizeProbe(outcome.raw)),
-    raw: outcome.raw,
+    raw: withoutStoragePath(outcome.raw, item.sha256),
     problem,
   };
 }
@@ -79,6 +79,7 @@ export async function recordProbes(
           kind: r.kind,
           media: r.media === null ? null : safeJson(r.media),
           probe: rawJson,
+          probe_text: rawJson,
           problems: JSON.stringify(problems),
         })
         .where('id', '=', r.item.id)
@@ -124,6 +125,16 @@ export async function* pendingProbes(
     if (last === undefined || rows.length < pageSize) return;
     after = last.sha256;
   }
+}
+
+/**
+ * ffprobe reports the file it read, which is a path inside our store: it would leak where the
+ * archive lives into every export. The content address names the same bytes.
+ */
+function withoutStoragePath(raw: Record<string, unknown>, sha256: Sha256): Record<string, unknown> {
+  const format = raw['format'];
+  if (typeof format !== 'object' || format === null) return raw;
+  return { ...raw, format: { ...format, filename: `sha256:${sha256}` } };
 }
 
 /** JSON text PostgreSQL accepts: jsonb refuses U+0000 inside strings, which hostile tags may hold. */

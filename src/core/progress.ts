@@ -1,6 +1,6 @@
 /** A snapshot of long work (ingest, verify), for a progress line or a JSON line. */
 export interface Progress {
-  readonly phase: 'scanning' | 'copying' | 'probing' | 'verifying' | 'done';
+  readonly phase: 'scanning' | 'copying' | 'probing' | 'verifying' | 'exporting' | 'done';
   readonly filesDone: number;
   readonly filesTotal: number | null;
   readonly bytesDone: number;

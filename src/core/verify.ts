@@ -6,8 +6,11 @@ import { ChainChecker, type ChainProblem } from '../domain/custody-event.ts';
 import type { Sha256 } from '../domain/hash.ts';
 import { ProgressTracker, type Progress } from './progress.ts';
 import type { BlobStore, Clock } from './ports.ts';
+import { allCheckpoints } from '../db/checkpoint-store.ts';
+import { CheckpointChecker, type CheckpointProblem } from './seal/check.ts';
 
 export interface VerifyDeps {
+  readonly id: string;
   readonly db: Kysely<Database>;
   readonly blobs: BlobStore;
   readonly clock: Clock;
@@ -28,6 +31,7 @@ export type VerifyProblem =
       readonly message: string;
     }
   | { readonly class: 'blob-not-in-database'; readonly sha256: string; readonly message: string }
+  | CheckpointProblem
   | {
       readonly class: 'item-without-custody-event';
       readonly itemId: string;
@@ -39,6 +43,8 @@ export interface VerifyReport {
   readonly mode: 'full' | 'quick';
   readonly events: number;
   readonly head: string | null;
+  /** Signed checkpoints checked against the rebuilt Merkle tree. */
+  readonly checkpoints: number;
   readonly items: number;
   readonly bytesHashed: number;
   readonly problems: readonly VerifyProblem[];
@@ -63,7 +69,12 @@ export async function verifyArchive(
 ): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   const chain = new ChainChecker(sha256Hex);
-  for await (const event of readCustodyLog(deps.db)) chain.check(event);
+  const sealed = new CheckpointChecker(deps.id, await allCheckpoints(deps.db));
+  for await (const event of readCustodyLog(deps.db)) {
+    chain.check(event);
+    sealed.push(event);
+  }
+  sealed.finish();
   for (const p of chain.problems) {
     problems.push({
       class: 'chain-broken',
@@ -72,6 +83,8 @@ export async function verifyArchive(
       message: `Chain broken at event ${p.seq}: ${CHAIN_MESSAGES[p.kind]}.`,
     });
   }
+
+  problems.push(...sealed.problems);
 
   const totals = await deps.db
     .selectFrom('item')
@@ -98,6 +111,7 @@ export async function verifyArchive(
     mode: opts.quick === true ? 'quick' : 'full',
     events: chain.checked,
     head: chain.head,
+    checkpoints: sealed.checked,
     items: progress.filesDone,
     bytesHashed: opts.quick === true ? 0 : progress.bytesDone,
     problems,
@@ -116,6 +130,7 @@ export async function verifyArchive(
             ok: report.ok,
             events: report.events,
             head: report.head,
+            checkpoints: report.checkpoints,
             items: report.items,
             problems: problems.length,
           },

@@ -41,6 +41,8 @@ export interface ItemTable {
   media: JsonColumn<Record<string, unknown>> | null;
   probe: JsonColumn<Record<string, unknown>> | null;
   problems: JsonColumn<{ code: string; message: string }[]>;
+  /** The probe report's exact JSON text, whose SHA-256 the `item.probed` event holds. */
+  probe_text: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SightingTable {
@@ -64,11 +66,38 @@ export interface SightingTable {
   recorded_at: Date;
 }
 
+/** A signed seal over the first `tree_size` custody events. Append-only. */
+export interface CheckpointTable {
+  tree_size: number;
+  origin: string;
+  /** RFC 9162 tree head, base64. */
+  root_hash: string;
+  /** Hash (hex) of event `tree_size`: the chain head at sealing. */
+  head_hash: string;
+  /** The tree's right edge, so the next seal hashes only newer events. */
+  frontier: JsonColumn<{ start: number; size: number; hash: string }[]>;
+  /** The signed text (C2SP tlog-checkpoint body). */
+  body: string;
+  signature: Uint8Array;
+  key_id: string;
+  public_key: string;
+  created_at: Date;
+}
+
+export interface CheckpointTimestampTable {
+  tree_size: number;
+  tsa_url: string;
+  gen_time: Date;
+  response: Uint8Array;
+}
+
 export interface Database {
   custody_event: CustodyEventTable;
   acquisition: AcquisitionTable;
   item: ItemTable;
   sighting: SightingTable;
+  checkpoint: CheckpointTable;
+  checkpoint_timestamp: CheckpointTimestampTable;
   schema_migration: { name: string; applied_at: Generated<Date> };
 }
 

@@ -13,10 +13,12 @@ export const CUSTODY_ACTIONS = [
   'entry.skipped',
   'item.probed',
   'fixity.checked',
+  'signing-key.created',
+  'evidence.exported',
 ] as const;
 export type CustodyAction = (typeof CUSTODY_ACTIONS)[number];
 
-export type SubjectType = 'archive' | 'acquisition' | 'item' | 'sighting';
+export type SubjectType = 'archive' | 'acquisition' | 'item' | 'sighting' | 'export';
 
 /** An event before the log gives it a place in the chain. */
 export interface NewCustodyEvent {

@@ -30,17 +30,22 @@ export async function freshPostgresDatabase(): Promise<string> {
   return url.toString();
 }
 
-export async function testConfig(db: DatabaseName, dataDir?: string): Promise<Config> {
+export async function testConfig(
+  db: DatabaseName,
+  dataDir?: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Config> {
   const dir = dataDir ?? (await tempDir('archive'));
-  const env: NodeJS.ProcessEnv = { CUSTODY_ACTOR: 'tester' };
+  const env: NodeJS.ProcessEnv = { CUSTODY_ACTOR: 'tester', ...extraEnv };
   if (db === 'postgres') env['CUSTODY_DATABASE_URL'] = await freshPostgresDatabase();
   return loadConfig({ dataDir: dir }, env);
 }
 
 export async function createTestArchive(
   db: DatabaseName,
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<{ archive: Archive; config: Config }> {
-  const config = await testConfig(db);
+  const config = await testConfig(db, undefined, extraEnv);
   return { archive: await initArchive(config), config };
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Json } from '../../domain/canonical-json.ts';
 import { appendCustodyEvents } from '../../db/custody-log.ts';
 import { findAcquisitionByName } from '../../db/ingest-store.ts';
 import type { AcquisitionRow } from '../../db/schema.ts';
@@ -12,6 +13,8 @@ export interface AcquisitionDetails {
   /** As the user gave it (a date or date-time); validated as ISO 8601. */
   readonly receivedAt?: string | undefined;
   readonly note?: string | undefined;
+  /** For a BagIt bag: what it declared and what was checked (recorded, not compared on resume). */
+  readonly bag?: { readonly [key: string]: Json } | undefined;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -92,6 +95,7 @@ export async function openAcquisition(
             receivedAt: row.received_at,
             note: row.note,
             source: sourcePath,
+            ...(details.bag === undefined ? {} : { bag: details.bag }),
           },
         },
       ],

@@ -11,6 +11,7 @@ import { ProbeQueue } from './probe-queue.ts';
 import { ProgressTracker, type Progress } from '../progress.ts';
 import { readSourceIntoStore } from './read-source.ts';
 import { recordBatch } from './record.ts';
+import { checkBagFirst, confirmAgainstManifest, type CheckedBag } from './bag-source.ts';
 import { walkTree, type WalkEntry } from './walk.ts';
 
 export type IngestDeps = ProbeDeps;
@@ -56,14 +57,26 @@ const LOOKUP_CHUNK = 256;
  */
 export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
-  const source = await checkSource(opts.source, opts.archiveDir);
-  const { row: acquisition, resumed } = await openAcquisition(deps, opts.acquisition, source);
-  await deps.blobs.sweepTemporaries();
-
+  const given = await checkSource(opts.source, opts.archiveDir);
   const progress = new ProgressTracker(() => Date.now());
   const report = (): void => opts.onProgress?.(progress.snapshot());
-  const ticker = setInterval(report, opts.progressIntervalMs ?? 1000);
   const signal = opts.signal ?? new AbortController().signal;
+  let ticker = setInterval(report, opts.progressIntervalMs ?? 1000);
+  let bag: CheckedBag | null;
+  try {
+    bag = await checkBagFirst(given, progress, signal);
+  } finally {
+    clearInterval(ticker);
+  }
+  const source = bag?.payload ?? given;
+  const { row: acquisition, resumed } = await openAcquisition(
+    deps,
+    { ...opts.acquisition, bag: bag?.record },
+    source,
+  );
+  await deps.blobs.sweepTemporaries();
+  ticker = setInterval(report, opts.progressIntervalMs ?? 1000);
+
   const probes = new ProbeQueue(deps, opts.probeConcurrency ?? 2, () => (progress.probesDone += 1));
   const tally = {
     filesSeen: 0,
@@ -128,7 +141,10 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
       interrupted,
       ...tally,
       skipped,
-      problems: await problemsOf(deps, acquisition.id),
+      problems: [
+        ...(await problemsOf(deps, acquisition.id)),
+        ...(bag === null ? [] : await confirmAgainstManifest(deps.db, given, acquisition.id)),
+      ],
       seconds: (Date.now() - started) / 1000,
     };
   } finally {

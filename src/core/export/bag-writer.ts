@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import {
+  BAGIT_TXT,
+  formatBagInfo,
+  formatManifest,
+  payloadOxum,
+  type ManifestEntry,
+} from '../../domain/bagit.ts';
+
+export interface WrittenFile {
+  readonly path: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/**
+ * Writes a BagIt bag into a staging folder: every file is hashed as it is written (never read
+ * back), synced to disk, and listed in the manifests at the end. Paths are bag-relative with
+ * forward slashes; callers make them safe (safeFileName) before they get here.
+ */
+export class BagWriter {
+  readonly dir: string;
+  readonly #payload: WrittenFile[] = [];
+  readonly #tags: WrittenFile[] = [];
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  get payloadBytes(): number {
+    return this.#payload.reduce((sum, f) => sum + f.size, 0);
+  }
+
+  get payloadFiles(): number {
+    return this.#payload.length;
+  }
+
+  /** A small file under data/ (metadata, events, proofs). */
+  async writePayload(rel: string, content: string | Uint8Array): Promise<WrittenFile> {
+    const written = await this.#write(`data/${rel}`, content);
+    this.#payload.push(written);
+    return written;
+  }
+
+  /** A tag file at the top of the bag (outside data/), listed in the tag manifest. */
+  async writeTag(rel: string, content: string | Uint8Array): Promise<WrittenFile> {
+    const written = await this.#write(rel, content);
+    this.#tags.push(written);
+    return written;
+  }
+
+  /** Streams content (an original) to a payload file, hashing it on the way. */
+  async copyPayload(rel: string, source: Readable): Promise<WrittenFile> {
+    const file = `data/${rel}`;
+    const abs = await this.#prepare(file);
+    const hash = createHash('sha256');
+    let size = 0;
+    const handle = await fs.open(abs, 'wx', 0o644);
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        size += chunk.length;
+        await handle.write(chunk);
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    const written = { path: file, sha256: hash.digest('hex'), size };
+    this.#payload.push(written);
+    return written;
+  }
+
+  /**
+   * Writes bagit.txt, bag-info.txt (with Payload-Oxum and Bag-Size added) and the manifests.
+   * Returns the manifest files, whose hashes identify the whole package.
+   */
+  async finish(info: readonly (readonly [string, string])[]): Promise<{
+    manifest: WrittenFile;
+    tagmanifest: WrittenFile;
+  }> {
+    const bytes = this.payloadBytes;
+    const files = this.payloadFiles;
+    await this.writeTag('bagit.txt', BAGIT_TXT);
+    await this.writeTag(
+      'bag-info.txt',
+      formatBagInfo([
+        ...info,
+        ['Payload-Oxum', payloadOxum(bytes, files)],
+        ['Bag-Size', humanSize(bytes)],
+      ]),
+    );
+    const manifest = await this.writeTag(
+      'manifest-sha256.txt',
+      formatManifest(sorted(this.#payload)),
+    );
+    const tagmanifest = await this.#write(
+      'tagmanifest-sha256.txt',
+      formatManifest(sorted(this.#tags)),
+    );
+    await syncDirectory(this.dir);
+    return { manifest, tagmanifest };
+  }
+
+  async #write(rel: string, content: string | Uint8Array): Promise<WrittenFile> {
+    const abs = await this.#prepare(rel);
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    const handle = await fs.open(abs, 'wx', 0o644);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return {
+      path: rel,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      size: bytes.length,
+    };
+  }
+
+  async #prepare(rel: string): Promise<string> {
+    const abs = path.join(this.dir, ...rel.split('/'));
+    if (!abs.startsWith(this.dir + path.sep)) throw new Error(`bag path escapes the bag: ${rel}`);
+    await fs.mkdir(path.dirname(abs), { recursive: true });
+    return abs;
+  }
+}
+
+function sorted(files: readonly WrittenFile[]): ManifestEntry[] {
+  return [...files]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((f) => ({ path: f.path, digest: f.sha256 }));
+}
+
+function humanSize(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit] ?? ''}`;
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
