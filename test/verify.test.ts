@@ -5,6 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Archive } from '../src/archive.ts';
 import { ingest } from '../src/core/ingest/ingest.ts';
 import { verifyArchive } from '../src/core/verify.ts';
+import { seal } from '../src/core/seal/seal.ts';
+import { readCustodyLog, sha256Hex } from '../src/db/custody-log.ts';
+import { canonicalEvent } from '../src/domain/custody-event.ts';
+import { generateKeyPairSync, sign, createHash } from 'node:crypto';
 import { createTestArchive, DATABASES, tempDir } from './helpers/archive.ts';
 
 /** A small drive: three files, one duplicated. */
@@ -100,5 +104,93 @@ describe.each(DATABASES)('verify on %s', (database) => {
         expect.objectContaining({ class: 'chain-broken', seq: 4, detail: 'gap' }),
       ]),
     );
+  });
+
+  it('seals: a checkpoint is reused while the log is unchanged and extended when it grows', async () => {
+    const first = await seal(archive);
+    expect(first).toMatchObject({ created: true, timestamps: [], failures: [] });
+    const again = await seal(archive);
+    expect(again).toMatchObject({ created: false, treeSize: first.treeSize, root: first.root });
+    await ingest(archive, { source: await smallDrive(), acquisition: { name: 'B' } });
+    const grown = await seal(archive); // continues from the stored frontier
+    expect(grown.created).toBe(true);
+    expect(grown.treeSize).toBeGreaterThan(first.treeSize);
+    const report = await verifyArchive(archive); // rebuilds every tree head from scratch
+    expect(report.problems).toEqual([]);
+    expect(report.checkpoints).toBe(2);
+  });
+
+  it('catches a rewrite of the whole chain after sealing, which the chain alone cannot', async () => {
+    const sealed = await seal(archive);
+    // An insider edits event 4 and recomputes every later hash: the chain is consistent again.
+    await archive.db.transaction().execute(async (tx) => {
+      await sql`SET LOCAL session_replication_role = replica`.execute(tx);
+      await sql`UPDATE custody_event SET actor = 'mallory' WHERE seq = 4`.execute(tx);
+      let prev: string | null = null;
+      for await (const e of readCustodyLog(tx)) {
+        const hash = sha256Hex(canonicalEvent({ ...e, prevHash: prev }));
+        await sql`UPDATE custody_event SET prev_hash = ${prev}, hash = ${hash} WHERE seq = ${e.seq}`.execute(
+          tx,
+        );
+        prev = hash;
+      }
+    });
+    const report = await verifyArchive(archive, { quick: true });
+    expect(report.problems.filter((p) => p.class === 'chain-broken')).toEqual([]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ class: 'checkpoint-mismatch', treeSize: sealed.treeSize }),
+    ]);
+  });
+
+  it('catches a rollback: events removed from the end after they were sealed', async () => {
+    const sealed = await seal(archive);
+    await archive.db.transaction().execute(async (tx) => {
+      await sql`SET LOCAL session_replication_role = replica`.execute(tx);
+      await sql`DELETE FROM custody_event WHERE seq > ${sealed.treeSize - 3}`.execute(tx);
+    });
+    const report = await verifyArchive(archive, { quick: true });
+    expect(report.problems).toEqual([
+      expect.objectContaining({ class: 'checkpoint-beyond-log', treeSize: sealed.treeSize }),
+    ]);
+  });
+
+  it('catches a checkpoint signed with a key the log never announced', async () => {
+    const sealed = await seal(archive);
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const keyId = createHash('sha256')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('hex');
+    const row = await archive.db
+      .selectFrom('checkpoint')
+      .selectAll()
+      .where('tree_size', '=', sealed.treeSize)
+      .executeTakeFirstOrThrow();
+    await archive.db.transaction().execute(async (tx) => {
+      await sql`SET LOCAL session_replication_role = replica`.execute(tx);
+      await tx
+        .updateTable('checkpoint')
+        .set({
+          public_key: pem,
+          key_id: keyId,
+          signature: sign(null, Buffer.from(row.body), privateKey),
+        })
+        .where('tree_size', '=', sealed.treeSize)
+        .execute();
+    });
+    const report = await verifyArchive(archive, { quick: true });
+    expect(report.problems).toEqual([
+      expect.objectContaining({ class: 'checkpoint-key-unknown', treeSize: sealed.treeSize }),
+    ]);
+  });
+
+  it('the database refuses to change or remove a checkpoint', async () => {
+    const sealed = await seal(archive);
+    await expect(
+      sql`UPDATE checkpoint SET root_hash = 'x' WHERE tree_size = ${sealed.treeSize}`.execute(
+        archive.db,
+      ),
+    ).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM checkpoint`.execute(archive.db)).rejects.toThrow(/append-only/);
   });
 });

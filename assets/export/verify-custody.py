@@ -146,11 +146,6 @@ def check_events(problems):
     return f"{len(events)} events, {links} links between consecutive ones hold", events
 
 def check_checkpoint(problems, info, events):
-    announced = {e["payload"].get("keyId"): seq for seq, (e, _, _) in (events or {}).items()
-                 if e.get("action") == "signing-key.created" and isinstance(e.get("payload"), dict)}
-    key = [announced[fp] for fp in fingerprints(KEY) if fp in announced] or ["none"]
-    if key == ["none"]:
-        problems.append(KEY + ": its SHA-256 is the keyId of no exported signing-key.created event")
     lines = open(CHECKPOINT, "rb").read().split(b"\n")
     if len(lines) != 4 or lines[3]:
         problems.append(CHECKPOINT + ": not exactly 3 lines, each ending in a newline")
@@ -165,7 +160,16 @@ def check_checkpoint(problems, info, events):
     if not re.fullmatch(r"0|[1-9][0-9]*", size) or not re.fullmatch(r"[A-Za-z0-9+/]{43}=", root):
         problems.append(CHECKPOINT + ": line 2 is not a number or line 3 not base64 of 32 bytes")
         return "", None
-    text = f"{origin}: {size} events, tree head {root}, key announced by seq {key[0]}"
+    # The log announces each signing key: a signing-key.created event whose keyId is the
+    # SHA-256 of the key (DER). The key must be one the log announced.
+    key_ids = fingerprints(KEY)
+    announced = [seq for seq, (e, _, _) in sorted((events or {}).items())
+                 if e.get("action") == "signing-key.created" and isinstance(e.get("payload"), dict)
+                 and e["payload"].get("keyId") in key_ids]
+    if not announced:
+        problems.append(KEY + ": its SHA-256 is the keyId of no exported signing-key.created event")
+        announced = [None]
+    text = f"{origin}: {size} events, tree head {root}, key announced by seq {announced[0]}"
     return text, (int(size), base64.b64decode(root))
 
 def node(left, right):
