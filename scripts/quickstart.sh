@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian machine to a working archive: installs everything, makes a
-# small synthetic DVR export (ffmpeg), takes it in, lists it and verifies it. The demo archive
-# is ./demo-archive; run bin/custody --data demo-archive … to explore it further.
+# small synthetic DVR export (ffmpeg), takes it in, lists it, verifies it, and exports it as a
+# package a court could check, then checks that package the way its recipient would. The demo
+# archive is ./demo-archive; run bin/custody --data demo-archive … to explore it further.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 node=node_modules/node/bin/node
-rm -rf demo-archive .tmp/demo-drive
+rm -rf demo-archive demo-package .tmp/demo-drive
 mkdir -p .tmp
 $node test/fixtures/make-dvr-export.ts .tmp/demo-drive >/dev/null
 bin/custody init demo-archive
@@ -14,3 +15,6 @@ bin/custody --data demo-archive ingest .tmp/demo-drive --acquisition "Demo drive
   --received-from "demo source" --received-at 2021-03-14 --note "synthetic DVR export"
 bin/custody --data demo-archive items list
 bin/custody --data demo-archive verify
+CUSTODY_ORGANIZATION="Demo organisation" bin/custody --data demo-archive export \
+  --bagit demo-package --all --description "Demo: the whole synthetic drive"
+(cd demo-package && python3 verify-custody.py)

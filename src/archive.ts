@@ -4,7 +4,7 @@ import path from 'node:path';
 import { FfprobeProber } from './adapters/ffprobe.ts';
 import { FsBlobStore } from './adapters/blob-fs.ts';
 import { FileCheckpointSigner } from './adapters/signer-file.ts';
-import { OpensslTimestampAuthority } from './adapters/tsa.ts';
+import { OpensslTimestampAuthority, verifyTimestamp } from './adapters/tsa.ts';
 import type { Config } from './config.ts';
 import { CustodyError } from './core/errors.ts';
 import type {
@@ -13,6 +13,7 @@ import type {
   Clock,
   MediaProber,
   TimestampAuthority,
+  TimestampChecker,
 } from './core/ports.ts';
 import { appendCustodyEvents } from './db/custody-log.ts';
 import { openPglite, openPostgres, type DatabaseHandle } from './db/connect.ts';
@@ -38,6 +39,7 @@ export interface Archive {
   readonly tsas: readonly TimestampAuthority[];
   /** Root certificates of the time-stamping authorities (PEM file), when configured. */
   readonly tsaCaFile: string | undefined;
+  readonly checkTimestamp: TimestampChecker | undefined;
   /** Named as the source of export packages. */
   readonly organization: string | undefined;
   close(): Promise<void>;
@@ -146,6 +148,7 @@ async function assemble(config: Config, marker: Marker): Promise<Archive> {
         (url) => new OpensslTimestampAuthority({ url, caFile: config.tsaCaFile ?? '' }),
       ),
       tsaCaFile: config.tsaCaFile,
+      checkTimestamp: timestampChecker(config.tsaCaFile),
       organization: config.organization,
       close: async () => {
         await db.close();
@@ -198,4 +201,9 @@ async function exists(p: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+function timestampChecker(caFile: string | undefined): TimestampChecker | undefined {
+  if (caFile === undefined) return undefined;
+  return (response, data) => verifyTimestamp(response, data, caFile);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Archive } from '../src/archive.ts';
 import type { Config } from '../src/config.ts';
@@ -237,6 +238,7 @@ describe.each(DATABASES)('export of an evidence package on %s', (database) => {
       const report = await verifyArchive(reopened);
       expect(report.problems).toEqual([]);
       expect(report.checkpoints).toBeGreaterThanOrEqual(1);
+      expect(report.timestamps).toBeGreaterThanOrEqual(2); // both authorities, re-verified
       const exported = await reopened.db
         .selectFrom('custody_event')
         .select(['payload'])
@@ -252,6 +254,7 @@ describe.each(DATABASES)('export of an evidence package on %s', (database) => {
 describe('a tampered package fails the recipient’s checks', () => {
   let bag: string;
   let steps: string;
+  let config: Config;
   const tsas: LocalTsa[] = [];
 
   beforeAll(async () => {
@@ -262,7 +265,9 @@ describe('a tampered package fails the recipient’s checks', () => {
       CUSTODY_TSA_CA_FILE: tsas[0]?.caFile ?? '',
       CUSTODY_ORGANIZATION: 'Test Human Rights Centre',
     };
-    const { archive, config } = await createTestArchive('pglite', env);
+    const created = await createTestArchive('pglite', env);
+    const archive = created.archive;
+    config = created.config;
     const source = path.join(work, 'drive');
     await fs.mkdir(source);
     for (let i = 0; i < 5; i++)
@@ -315,5 +320,23 @@ describe('a tampered package fails the recipient’s checks', () => {
     const result = await runSteps(copy, 'python3 verify-custody.py --no-openssl');
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/FAIL/);
+  });
+
+  it('custody verify re-checks stored timestamp tokens against the roots', async () => {
+    const archive = await reopen(config);
+    try {
+      await archive.db.transaction().execute(async (tx) => {
+        await sql`SET LOCAL session_replication_role = replica`.execute(tx);
+        await sql`UPDATE checkpoint_timestamp SET response = overlay(response placing '\\x00'::bytea from 40 for 1)`.execute(
+          tx,
+        );
+      });
+      const report = await verifyArchive(archive, { quick: true });
+      expect(report.problems).toEqual([
+        expect.objectContaining({ class: 'timestamp-invalid', treeSize: expect.any(Number) }),
+      ]);
+    } finally {
+      await archive.close();
+    }
   });
 });

@@ -69,6 +69,12 @@ export interface TimestampAuthority {
   stamp(data: Uint8Array): Promise<TimestampToken>;
 }
 
+/** Checks a stored token against the configured roots (for `verify`). */
+export type TimestampChecker = (
+  response: Buffer,
+  data: Uint8Array,
+) => Promise<{ ok: true; genTime: Date } | { ok: false; reason: string }>;
+
 /** Signs checkpoints of the custody log with the archive's Ed25519 key. */
 export interface CheckpointSigner {
   /** SPKI public key, PEM. */

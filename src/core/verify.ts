@@ -5,9 +5,9 @@ import type { Database } from '../db/schema.ts';
 import { ChainChecker, type ChainProblem } from '../domain/custody-event.ts';
 import type { Sha256 } from '../domain/hash.ts';
 import { ProgressTracker, type Progress } from './progress.ts';
-import type { BlobStore, Clock } from './ports.ts';
+import type { BlobStore, Clock, TimestampChecker } from './ports.ts';
 import { allCheckpoints } from '../db/checkpoint-store.ts';
-import { CheckpointChecker, type CheckpointProblem } from './seal/check.ts';
+import { CheckpointChecker, checkTimestamps, type CheckpointProblem } from './seal/check.ts';
 
 export interface VerifyDeps {
   readonly id: string;
@@ -15,6 +15,8 @@ export interface VerifyDeps {
   readonly blobs: BlobStore;
   readonly clock: Clock;
   readonly actor: string;
+  /** Checks stored timestamp tokens; absent when no TSA roots are configured. */
+  readonly checkTimestamp?: TimestampChecker | undefined;
 }
 
 export type VerifyProblem =
@@ -45,6 +47,8 @@ export interface VerifyReport {
   readonly head: string | null;
   /** Signed checkpoints checked against the rebuilt Merkle tree. */
   readonly checkpoints: number;
+  /** Timestamp tokens re-verified against the configured roots (0 when none are configured). */
+  readonly timestamps: number;
   readonly items: number;
   readonly bytesHashed: number;
   readonly problems: readonly VerifyProblem[];
@@ -69,7 +73,8 @@ export async function verifyArchive(
 ): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   const chain = new ChainChecker(sha256Hex);
-  const sealed = new CheckpointChecker(deps.id, await allCheckpoints(deps.db));
+  const checkpoints = await allCheckpoints(deps.db);
+  const sealed = new CheckpointChecker(deps.id, checkpoints);
   for await (const event of readCustodyLog(deps.db)) {
     chain.check(event);
     sealed.push(event);
@@ -85,6 +90,11 @@ export async function verifyArchive(
   }
 
   problems.push(...sealed.problems);
+  const stamps =
+    deps.checkTimestamp === undefined
+      ? { checked: 0, problems: [] }
+      : await checkTimestamps(deps.db, checkpoints, deps.checkTimestamp);
+  problems.push(...stamps.problems);
 
   const totals = await deps.db
     .selectFrom('item')
@@ -112,6 +122,7 @@ export async function verifyArchive(
     events: chain.checked,
     head: chain.head,
     checkpoints: sealed.checked,
+    timestamps: stamps.checked,
     items: progress.filesDone,
     bytesHashed: opts.quick === true ? 0 : progress.bytesDone,
     problems,

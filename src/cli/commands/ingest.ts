@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { ingest, type IngestSummary } from '../../core/ingest/ingest.ts';
+import { seal } from '../../core/seal/seal.ts';
 import { withArchive, type GlobalOptions } from '../context.ts';
+import { printSeal } from './seal.ts';
 import {
   EXIT,
   formatBytes,
@@ -54,8 +56,8 @@ export function registerIngest(program: Command): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       const progress = progressPrinter(opts.quiet === true);
-      const summary = await withArchive(opts, (archive) =>
-        ingest(archive, {
+      const { summary, sealed } = await withArchive(opts, async (archive) => {
+        const summary = await ingest(archive, {
           source,
           archiveDir: archive.dataDir,
           acquisition: {
@@ -67,10 +69,16 @@ export function registerIngest(program: Command): void {
           concurrency,
           signal: controller.signal,
           onProgress: progress.update,
-        }),
-      ).finally(progress.end);
-      if (opts.json === true) printJson(summary);
-      else printSummary(summary);
+        });
+        // What was just taken in is sealed (and timestamped) at once, not at the next cron run.
+        const sealed = summary.interrupted ? null : await seal(archive);
+        return { summary, sealed };
+      }).finally(progress.end);
+      if (opts.json === true) printJson({ ...summary, seal: sealed });
+      else {
+        printSummary(summary);
+        if (sealed !== null) printSeal(sealed);
+      }
       if (summary.interrupted) process.exitCode = EXIT.interrupted;
     });
 }

@@ -22,6 +22,9 @@ export function registerVerify(program: Command): void {
           `${report.ok ? 'OK' : 'PROBLEMS FOUND'} (${report.mode}): ${report.events} custody events, ${report.items} items, ${formatBytes(report.bytesHashed)} re-hashed.\n`,
         );
         if (report.head !== null) process.stdout.write(`  chain head: ${report.head}\n`);
+        process.stdout.write(
+          `  seals: ${report.checkpoints} checkpoints against the rebuilt Merkle tree, ${report.timestamps} timestamps re-verified\n`,
+        );
         for (const p of report.problems) process.stdout.write(`  ${p.class}: ${p.message}\n`);
       }
       if (!report.ok) process.exitCode = EXIT.failed;

@@ -38,6 +38,14 @@ export async function writeCustodyProof(
   await bag.writePayload('custody/archive-key.pem', checkpoint.publicKey);
 
   const tokens = await timestampsFor(db, checkpoint.treeSize);
+  if (tokens.length > 0 && tsaCaFile === undefined)
+    throw new CustodyError(
+      'CONFIG.INVALID',
+      'The seal has timestamps, but CUSTODY_TSA_CA_FILE is not set: the package could not carry the roots to check them.',
+      {
+        hint: "Set CUSTODY_TSA_CA_FILE to the authorities' root certificates (PEM) and export again.",
+      },
+    );
   const index = tokens.map((t, i) => ({
     file: `${i + 1}.tsr`,
     tsa: t.tsaUrl,
@@ -45,7 +53,7 @@ export async function writeCustodyProof(
   }));
   for (const [i, t] of tokens.entries())
     await bag.writePayload(`custody/timestamps/${i + 1}.tsr`, t.response);
-  if (tokens.length > 0 && tsaCaFile !== undefined)
+  if (tsaCaFile !== undefined && tokens.length > 0)
     await bag.writePayload('custody/timestamps/tsa-ca.pem', await fs.readFile(tsaCaFile));
   await bag.writePayload('custody/timestamps/index.json', JSON.stringify(index, null, 2) + '\n');
   return { timestamps: tokens };

@@ -1,11 +1,15 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import type { CheckpointRecord } from '../../db/checkpoint-store.ts';
+import type { Kysely } from 'kysely';
+import { timestampsFor, type CheckpointRecord } from '../../db/checkpoint-store.ts';
+import type { Database } from '../../db/schema.ts';
+import type { TimestampChecker } from '../ports.ts';
 import { checkpointBody, checkpointOrigin } from '../../domain/checkpoint.ts';
 import type { CustodyEvent } from '../../domain/custody-event.ts';
 import { TreeBuilder, leafHash } from '../../domain/merkle.ts';
 
 export type CheckpointProblem = {
   readonly class:
+    | 'timestamp-invalid'
     | 'checkpoint-mismatch'
     | 'checkpoint-signature-invalid'
     | 'checkpoint-key-unknown'
@@ -104,4 +108,30 @@ function signatureValid(c: CheckpointRecord): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Every stored timestamp token must still verify against the configured roots and the
+ * checkpoint text it was issued for (openssl ts -verify, as a recipient would run it).
+ */
+export async function checkTimestamps(
+  db: Kysely<Database>,
+  checkpoints: readonly CheckpointRecord[],
+  check: TimestampChecker,
+): Promise<{ checked: number; problems: CheckpointProblem[] }> {
+  let checked = 0;
+  const problems: CheckpointProblem[] = [];
+  for (const c of checkpoints) {
+    for (const t of await timestampsFor(db, c.treeSize)) {
+      checked += 1;
+      const result = await check(t.response, Buffer.from(c.body, 'utf8'));
+      if (!result.ok || result.genTime.getTime() !== t.genTime.getTime())
+        problems.push({
+          class: 'timestamp-invalid',
+          treeSize: c.treeSize,
+          message: `Checkpoint: the timestamp of the checkpoint of ${c.treeSize} events from ${new URL(t.tsaUrl).origin} does not verify${result.ok ? ' (its time differs from the one recorded)' : `: ${result.reason}`}.`,
+        });
+    }
+  }
+  return { checked, problems };
 }
