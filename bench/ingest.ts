@@ -2,21 +2,26 @@
 // files in the same run: `cp -r` + `sync` (the unavoidable copy), `openssl dgst -sha256` (the
 // unavoidable hashing) and `custody ingest`, then prints speeds, ratios and ingest's peak RSS.
 // It never asserts speed: exit 0 unless a command fails.
-import { spawn, spawnSync } from 'node:child_process';
-import { createCipheriv, createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import {
+  cache,
+  envNumber,
+  fmt,
+  mb,
+  MiB,
+  ratio,
+  rm,
+  run,
+  settle,
+  timed,
+  writeRandom,
+} from './lib.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const custody = join(root, 'bin', 'custody');
 
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const n = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (Number.isInteger(n) && n >= 0) return n;
-  throw new Error(`${name} must be a whole number, got ${raw ?? ''}`);
-}
 const cfg = {
   dir: resolve(process.env.BENCH_DIR ?? join(root, 'bench', 'out')),
   largeFiles: envNumber('BENCH_LARGE_FILES', 4),
@@ -24,56 +29,6 @@ const cfg = {
   smallFiles: envNumber('BENCH_SMALL_FILES', 2000),
   concurrency: envNumber('BENCH_CONCURRENCY', 0), // 0: ingest's own default
 };
-const MiB = 1 << 20;
-const fmt = (n: number, digits = 0): string =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const mb = (bytes: number): string => `${fmt(bytes / 1e6)} MB`;
-const ratio = (a: number, b: number): number => (b > 0 ? a / b : NaN);
-
-function run(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * MiB });
-  if (r.error) throw r.error;
-  if (r.status === 0) return r.stdout;
-  const what = `${cmd} ${args.slice(0, 6).join(' ')}`;
-  throw new Error(`${what} … failed (${String(r.status ?? r.signal)}): ${r.stderr}`);
-}
-function rm(path: string): void {
-  fs.rmSync(path, { recursive: true, force: true });
-}
-
-// Before each timed step: flush dirty pages so one step doesn't pay for the last one's writes, and
-// try to drop the page cache so every step reads cold. Dropping needs root; we report if it failed.
-const cache = { dropped: true };
-function settle(): void {
-  run('sync', []);
-  try {
-    fs.writeFileSync('/proc/sys/vm/drop_caches', '1');
-  } catch {
-    cache.dropped = false;
-  }
-}
-function timed(fn: () => void): number {
-  const t0 = performance.now();
-  fn();
-  return (performance.now() - t0) / 1000;
-}
-
-// Distinct pseudo-random content at GB/s: AES-128-CTR keystream over zeros, key/iv per file, so no
-// two files (or blocks) dedupe and nothing compresses.
-const zeros = Buffer.alloc(4 * MiB);
-function writeRandom(path: string, size: number, seed: string): void {
-  const k = createHash('sha256').update(seed).digest();
-  const cipher = createCipheriv('aes-128-ctr', k.subarray(0, 16), k.subarray(16, 32));
-  const fd = fs.openSync(path, 'w');
-  try {
-    for (let left = size; left > 0; left -= zeros.length) {
-      const chunk = cipher.update(left >= zeros.length ? zeros : zeros.subarray(0, left));
-      for (let off = 0; off < chunk.length;) off += fs.writeSync(fd, chunk, off);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 interface DataSet {
   name: string;
   dir: string;
