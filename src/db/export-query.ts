@@ -29,6 +29,20 @@ export async function allItemIds(db: Kysely<Database>): Promise<string[]> {
   }
 }
 
+/** Total size of these items, for progress. */
+export async function bytesOf(db: Kysely<Database>, ids: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const chunk of chunks(ids)) {
+    const row = await db
+      .selectFrom('item')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<string | number>('size'), eb.lit(0)).as('bytes'))
+      .where('id', 'in', chunk)
+      .executeTakeFirst();
+    total += Number(row?.bytes ?? 0);
+  }
+  return total;
+}
+
 /** Items seen (as files) in an acquisition. */
 export async function itemIdsInAcquisition(
   db: Kysely<Database>,
@@ -45,9 +59,30 @@ export async function itemIdsInAcquisition(
   return rows.flatMap((r) => (r.item_id === null ? [] : [r.item_id]));
 }
 
-export async function itemsByIds(db: Kysely<Database>, ids: readonly string[]): Promise<ItemRow[]> {
+/** An item as exported: everything but the parsed probe report (its exact text travels). */
+export type ExportItemRow = Omit<ItemRow, 'probe'>;
+
+export async function itemsByIds(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<ExportItemRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('item').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  return db
+    .selectFrom('item')
+    .select([
+      'id',
+      'sha256',
+      'size',
+      'kind',
+      'ingested_at',
+      'probe_status',
+      'media',
+      'probe_text',
+      'problems',
+    ])
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .execute();
 }
 
 export interface ExportSighting {
@@ -105,13 +140,23 @@ export async function acquisitionsByIds(
     .execute();
 }
 
-/** Archive-level events that say who the archive is and which key signs it. */
-const ARCHIVE_ACTIONS = ['archive.created', 'signing-key.created'];
+/** The archive-level events that say who the archive is and which keys sign it. */
+export async function archiveIdentityEvents(
+  db: Kysely<Database>,
+  upToSeq: number,
+): Promise<CustodyEvent[]> {
+  const rows = await db
+    .selectFrom('custody_event')
+    .selectAll()
+    .where('subject_type', '=', 'archive')
+    .where('action', 'in', ['archive.created', 'signing-key.created'])
+    .where('seq', '<=', upToSeq)
+    .orderBy('seq')
+    .execute();
+  return rows.map(toCustodyEvent);
+}
 
-/**
- * The events that travel with an export: the archive's identity and signing keys, and every
- * event about the chosen subjects, up to the sealed tree size. Sorted by seq.
- */
+/** Every event about the chosen subjects, up to the sealed tree size, sorted by seq. */
 export async function eventsForExport(
   db: Kysely<Database>,
   subjects: {
@@ -120,25 +165,18 @@ export async function eventsForExport(
   }[],
   upToSeq: number,
 ): Promise<CustodyEvent[]> {
-  const rows = await db
-    .selectFrom('custody_event')
-    .selectAll()
-    .where('subject_type', '=', 'archive')
-    .where('action', 'in', ARCHIVE_ACTIONS)
-    .where('seq', '<=', upToSeq)
-    .execute();
+  const events: CustodyEvent[] = [];
   for (const s of subjects) {
     for (const ids of chunks(s.ids)) {
-      rows.push(
-        ...(await db
-          .selectFrom('custody_event')
-          .selectAll()
-          .where('subject_type', '=', s.type)
-          .where('subject_id', 'in', ids)
-          .where('seq', '<=', upToSeq)
-          .execute()),
-      );
+      const rows = await db
+        .selectFrom('custody_event')
+        .selectAll()
+        .where('subject_type', '=', s.type)
+        .where('subject_id', 'in', ids)
+        .where('seq', '<=', upToSeq)
+        .execute();
+      events.push(...rows.map(toCustodyEvent));
     }
   }
-  return rows.map(toCustodyEvent).sort((a, b) => a.seq - b.seq);
+  return events.sort((a, b) => a.seq - b.seq);
 }

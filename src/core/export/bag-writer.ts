@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import {
   BAGIT_TXT,
   formatBagInfo,
@@ -16,15 +15,21 @@ export interface WrittenFile {
   readonly size: number;
 }
 
+export interface PayloadStream {
+  write(text: string): Promise<void>;
+  close(): Promise<WrittenFile>;
+}
+
 /**
  * Writes a BagIt bag into a staging folder: every file is hashed as it is written (never read
- * back), synced to disk, and listed in the manifests at the end. Paths are bag-relative with
+ * back), listed in the manifests and synced to disk at the end. Paths are bag-relative with
  * forward slashes; callers make them safe (safeFileName) before they get here.
  */
 export class BagWriter {
   readonly dir: string;
   readonly #payload: WrittenFile[] = [];
   readonly #tags: WrittenFile[] = [];
+  readonly #buffer = Buffer.allocUnsafe(1 << 20);
 
   constructor(dir: string) {
     this.dir = dir;
@@ -52,18 +57,40 @@ export class BagWriter {
     return written;
   }
 
+  /** A payload file written piece by piece (items.json, the report), hashed as it goes. */
+  async openPayload(rel: string): Promise<PayloadStream> {
+    const file = `data/${rel}`;
+    const handle = await fs.open(await this.#prepare(file), 'wx', 0o644);
+    const hash = createHash('sha256');
+    let size = 0;
+    return {
+      write: async (text: string) => {
+        const bytes = Buffer.from(text, 'utf8');
+        hash.update(bytes);
+        size += bytes.length;
+        await handle.write(bytes);
+      },
+      close: async () => {
+        await handle.close();
+        const written = { path: file, sha256: hash.digest('hex'), size };
+        this.#payload.push(written);
+        return written;
+      },
+    };
+  }
+
   /**
    * Copies a file (an original) into the payload. The kernel copies (copy_file_range, or a
    * reflink where the file system can) while we hash the source in parallel, so the export
-   * runs at the speed of the disk; the copy is then synced. The caller compares the hash with
+   * runs at the speed of the disk. The caller compares the hash with
    * the one on record before trusting the file.
    */
-  async copyPayload(rel: string, sourcePath: string, read: () => Readable): Promise<WrittenFile> {
+  async copyPayload(rel: string, sourcePath: string): Promise<WrittenFile> {
     const file = `data/${rel}`;
     const abs = await this.#prepare(file);
-    const hashing = hashStream(read());
+    const hashing = this.#hashFile(sourcePath);
     await fs.copyFile(sourcePath, abs, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE);
-    const [{ sha256, size }] = await Promise.all([hashing, syncFile(abs)]);
+    const { sha256, size } = await hashing;
     if ((await fs.stat(abs)).size !== size) throw new Error(`short copy of ${file}`);
     await fs.chmod(abs, 0o644);
     const written = { path: file, sha256, size };
@@ -98,8 +125,28 @@ export class BagWriter {
       'tagmanifest-sha256.txt',
       formatManifest(sorted(this.#tags)),
     );
-    await syncDirectory(this.dir);
+    await this.#syncAll([...this.#payload, ...this.#tags, tagmanifest]);
     return { manifest, tagmanifest };
+  }
+
+  /**
+   * Everything reaches the disk before the bag is renamed into place. Files are synced at the
+   * end, many at once, rather than one by one as written: the file system commits them
+   * together, which makes a package of thousands of small files fast, and the bag is useless
+   * until it is complete anyway.
+   */
+  async #syncAll(files: readonly WrittenFile[]): Promise<void> {
+    const dirs = new Set<string>([this.dir]);
+    const paths = files.map((f) => path.join(this.dir, ...f.path.split('/')));
+    for (const p of paths) {
+      for (let d = path.dirname(p); d.startsWith(this.dir); d = path.dirname(d)) dirs.add(d);
+    }
+    const all = [...paths, ...dirs];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let p = all[next++]; p !== undefined; p = all[next++]) await syncPath(p);
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
   }
 
   async #write(rel: string, content: string | Uint8Array): Promise<WrittenFile> {
@@ -108,7 +155,6 @@ export class BagWriter {
     const handle = await fs.open(abs, 'wx', 0o644);
     try {
       await handle.writeFile(bytes);
-      await handle.sync();
     } finally {
       await handle.close();
     }
@@ -117,6 +163,24 @@ export class BagWriter {
       sha256: createHash('sha256').update(bytes).digest('hex'),
       size: bytes.length,
     };
+  }
+
+  /** One reused buffer: thousands of small originals must not each allocate their own. */
+  async #hashFile(file: string): Promise<{ sha256: string; size: number }> {
+    const hash = createHash('sha256');
+    let size = 0;
+    const handle = await fs.open(file, 'r');
+    try {
+      for (;;) {
+        const { bytesRead } = await handle.read(this.#buffer, 0, this.#buffer.length, null);
+        if (bytesRead === 0) break;
+        hash.update(this.#buffer.subarray(0, bytesRead));
+        size += bytesRead;
+      }
+    } finally {
+      await handle.close();
+    }
+    return { sha256: hash.digest('hex'), size };
   }
 
   async #prepare(rel: string): Promise<string> {
@@ -144,27 +208,8 @@ function humanSize(bytes: number): string {
   return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit] ?? ''}`;
 }
 
-async function hashStream(source: Readable): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of source as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { sha256: hash.digest('hex'), size };
-}
-
-async function syncFile(file: string): Promise<void> {
+async function syncPath(file: string): Promise<void> {
   const handle = await fs.open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
   try {
     await handle.sync();
   } finally {

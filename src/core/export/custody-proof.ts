@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import type { CheckpointRecord } from '../../db/checkpoint-store.ts';
-import { eventHashes, timestampsFor, type TimestampRecord } from '../../db/checkpoint-store.ts';
+import { eventHashes, type TimestampRecord } from '../../db/checkpoint-store.ts';
 import { sha256Hex } from '../../db/custody-log.ts';
 import type { Database } from '../../db/schema.ts';
 import { canonicalEvent, type CustodyEvent } from '../../domain/custody-event.ts';
@@ -14,30 +14,37 @@ export function eventFileName(seq: number): string {
   return `custody/events/${String(seq).padStart(10, '0')}.json`;
 }
 
-/**
- * Writes what lets anyone check the exported events without Custody: each event in its
- * canonical form (the bytes that were hashed), an RFC 9162 inclusion proof for each against
- * the checkpoint, the signed checkpoint, the archive's public key and the timestamps.
- */
-export async function writeCustodyProof(
-  db: Kysely<Database>,
+/** Each event in its canonical form: the exact bytes that were hashed into the chain. */
+export async function writeEventFiles(
   bag: BagWriter,
   events: readonly CustodyEvent[],
-  checkpoint: CheckpointRecord,
-  tsaCaFile: string | undefined,
-): Promise<{ timestamps: readonly TimestampRecord[] }> {
+): Promise<void> {
   for (const e of events) {
     const canonical = canonicalEvent(e);
     if (sha256Hex(canonical) !== e.hash) throw damaged(`event ${e.seq} does not match its hash`);
     await bag.writePayload(eventFileName(e.seq), canonical);
   }
-  const proofs = await collectProofs(db, events, checkpoint);
+}
+
+/**
+ * Writes what lets anyone check the exported events without Custody: an RFC 9162 inclusion
+ * proof for each against the checkpoint, the signed checkpoint, the archive's public key and
+ * the timestamps.
+ */
+export async function writeCustodyProof(
+  db: Kysely<Database>,
+  bag: BagWriter,
+  seqs: readonly number[],
+  checkpoint: CheckpointRecord,
+  tokens: readonly TimestampRecord[],
+  tsaCaFile: string | undefined,
+): Promise<void> {
+  const proofs = await collectProofs(db, seqs, checkpoint);
   await bag.writePayload('custody/proofs.json', JSON.stringify(proofs, null, 2) + '\n');
   await bag.writePayload('custody/checkpoint.txt', checkpoint.body);
   await bag.writePayload('custody/checkpoint.sig', checkpoint.signature);
   await bag.writePayload('custody/archive-key.pem', checkpoint.publicKey);
 
-  const tokens = await timestampsFor(db, checkpoint.treeSize);
   if (tokens.length > 0 && tsaCaFile === undefined)
     throw new CustodyError(
       'CONFIG.INVALID',
@@ -56,13 +63,12 @@ export async function writeCustodyProof(
   if (tsaCaFile !== undefined && tokens.length > 0)
     await bag.writePayload('custody/timestamps/tsa-ca.pem', await fs.readFile(tsaCaFile));
   await bag.writePayload('custody/timestamps/index.json', JSON.stringify(index, null, 2) + '\n');
-  return { timestamps: tokens };
 }
 
 /** One pass over the sealed part of the log gathers every proof (memory: the proofs only). */
 async function collectProofs(
   db: Kysely<Database>,
-  events: readonly CustodyEvent[],
+  seqs: readonly number[],
   checkpoint: CheckpointRecord,
 ): Promise<{
   treeSize: number;
@@ -71,7 +77,7 @@ async function collectProofs(
 }> {
   const collector = new ProofCollector(
     checkpoint.treeSize,
-    events.map((e) => e.seq - 1),
+    seqs.map((seq) => seq - 1),
   );
   for await (const e of eventHashes(db, 0, checkpoint.treeSize))
     collector.builder.push(leafHash(e.hash));
@@ -80,10 +86,10 @@ async function collectProofs(
   return {
     treeSize: checkpoint.treeSize,
     leafHash: 'SHA-256(0x00 || event hash bytes)',
-    proofs: events.map((e) => ({
-      seq: e.seq,
-      leafIndex: e.seq - 1,
-      path: collector.proof(e.seq - 1).map((h) => h.toString('base64')),
+    proofs: seqs.map((seq) => ({
+      seq,
+      leafIndex: seq - 1,
+      path: collector.proof(seq - 1).map((h) => h.toString('base64')),
     })),
   };
 }

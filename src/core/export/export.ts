@@ -1,22 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { latestCheckpoint } from '../../db/checkpoint-store.ts';
+import { latestCheckpoint, timestampsFor } from '../../db/checkpoint-store.ts';
 import { appendCustodyEvents } from '../../db/custody-log.ts';
 import {
   acquisitionsByIds,
+  archiveIdentityEvents,
+  bytesOf,
   eventsForExport,
-  itemsByIds,
-  sightingsOf,
 } from '../../db/export-query.ts';
 import { CustodyError } from '../errors.ts';
 import type { BlobStore } from '../ports.ts';
-import type { Progress } from '../progress.ts';
+import { ProgressTracker, type Progress } from '../progress.ts';
 import { seal, type SealDeps } from '../seal/seal.ts';
 import { BagWriter } from './bag-writer.ts';
-import { writeCustodyProof } from './custody-proof.ts';
-import { copyOriginals, describeItems } from './items.ts';
-import { renderReport } from './report-html.ts';
+import { writeCustodyProof, writeEventFiles } from './custody-proof.ts';
+import { writeItems } from './write-items.ts';
 import { resolveSelection, type Selection } from './select.ts';
 
 export interface ExportDeps extends SealDeps {
@@ -77,66 +76,62 @@ export async function exportBag(deps: ExportDeps, opts: ExportOptions): Promise<
   await seal(deps);
   const checkpoint = await latestCheckpoint(deps.db);
   if (checkpoint === null) throw new Error('sealing left no checkpoint');
-  const items = await itemsByIds(deps.db, ids);
-  const sightings = await sightingsOf(deps.db, ids);
-  const acquisitionIds =
-    opts.includeAcquisitions === true ? [...new Set(sightings.map((s) => s.acquisitionId))] : [];
-  const events = await eventsForExport(
-    deps.db,
-    [
-      { type: 'item', ids },
-      { type: 'sighting', ids: sightings.map((s) => s.id) },
-      { type: 'acquisition', ids: acquisitionIds },
-    ],
-    checkpoint.treeSize,
-  );
-
+  const timestamps = await timestampsFor(deps.db, checkpoint.treeSize);
   const exportId = randomUUID();
+  const now = deps.clock.now();
   const staging = `${out}.partial-${process.pid}`;
   await fs.rm(staging, { recursive: true, force: true });
   await fs.mkdir(staging, { recursive: true, mode: 0o755 });
+  const progress = new ProgressTracker(() => Date.now());
+  progress.phase = 'exporting';
+  progress.filesTotal = ids.length;
+  progress.bytesTotal = await bytesOf(deps.db, ids);
+  const ticker = setInterval(() => opts.onProgress?.(progress.snapshot()), 1000);
   try {
     const bag = new BagWriter(staging);
-    const originals = await copyOriginals(deps.blobs, bag, items, sightings, opts);
-    const described = describeItems(items, sightings, events, originals);
-    for (const item of items) {
-      if (item.probe_text !== null)
-        await bag.writePayload(`metadata/probe/${item.id}.json`, item.probe_text);
-    }
-    await bag.writePayload('metadata/items.json', JSON.stringify(described, null, 2) + '\n');
-    if (acquisitionIds.length > 0) {
-      const acquisitions = await acquisitionsByIds(deps.db, acquisitionIds);
-      await bag.writePayload('metadata/acquisitions.json', JSON.stringify(acquisitions, null, 2));
-    }
-    const { timestamps } = await writeCustodyProof(
-      deps.db,
+    const identity = await archiveIdentityEvents(deps.db, checkpoint.treeSize);
+    await writeEventFiles(bag, identity);
+    const written = await writeItems(
+      deps,
       bag,
-      events,
-      checkpoint,
-      deps.tsaCaFile,
-    );
-    const now = deps.clock.now();
-    await bag.writePayload(
-      'metadata/report.html',
-      renderReport({
+      ids,
+      checkpoint.treeSize,
+      {
         exportId,
         organization,
         description: opts.description ?? null,
         createdAt: now,
         archiveId: deps.id,
+        items: ids.length,
         checkpoint,
         timestamps,
-        items: described,
-        events,
-      }),
+      },
+      progress,
+      opts.signal,
     );
+    const acquisitionIds = opts.includeAcquisitions === true ? [...written.acquisitionIds] : [];
+    const acquisitionEvents = await eventsForExport(
+      deps.db,
+      [{ type: 'acquisition', ids: acquisitionIds }],
+      checkpoint.treeSize,
+    );
+    if (acquisitionIds.length > 0) {
+      const acquisitions = await acquisitionsByIds(deps.db, acquisitionIds);
+      await bag.writePayload('metadata/acquisitions.json', JSON.stringify(acquisitions, null, 2));
+      await writeEventFiles(bag, acquisitionEvents);
+    }
+    const seqs = [...identity, ...acquisitionEvents]
+      .map((e) => e.seq)
+      .concat(written.seqs)
+      .sort((a, b) => a - b);
+    await writeCustodyProof(deps.db, bag, seqs, checkpoint, timestamps, deps.tsaCaFile);
     await bag.writeTag('VERIFYING.md', await fs.readFile(GUIDE));
     await bag.writeTag('verify-custody.py', await fs.readFile(CHECKER));
     const { manifest } = await bag.finish([
       ['Source-Organization', organization],
       ['Bagging-Date', now.toISOString().slice(0, 10)],
       ['External-Identifier', exportId],
-      ['External-Description', opts.description ?? `${items.length} items from a Custody archive`],
+      ['External-Description', opts.description ?? `${ids.length} items from a Custody archive`],
       ['Bag-Software-Agent', 'Custody 0.1.0'],
       ['Custody-Archive-Id', deps.id],
       ['Custody-Checkpoint-Size', String(checkpoint.treeSize)],
@@ -145,7 +140,7 @@ export async function exportBag(deps: ExportDeps, opts: ExportOptions): Promise<
     await fs.rmdir(out).catch(() => undefined); // the empty target folder, if the user made one
     await fs.rename(staging, out);
     await recordExport(deps, exportId, {
-      items: items.length,
+      items: ids.length,
       bytes: bag.payloadBytes,
       manifestSha256: manifest.sha256,
       checkpointSize: checkpoint.treeSize,
@@ -155,9 +150,9 @@ export async function exportBag(deps: ExportDeps, opts: ExportOptions): Promise<
     return {
       exportId,
       out,
-      items: items.length,
-      bytes: originals.reduce((sum, f) => sum + f.size, 0),
-      events: events.length,
+      items: ids.length,
+      bytes: written.originalBytes,
+      events: seqs.length,
       checkpoint: { treeSize: checkpoint.treeSize, root: checkpoint.rootHash },
       timestamps: timestamps.length,
       manifestSha256: manifest.sha256,
@@ -166,6 +161,9 @@ export async function exportBag(deps: ExportDeps, opts: ExportOptions): Promise<
   } catch (e) {
     await fs.rm(staging, { recursive: true, force: true });
     throw e;
+  } finally {
+    clearInterval(ticker);
+    opts.onProgress?.(progress.snapshot());
   }
 }
 

@@ -1,12 +1,10 @@
-import { setInterval } from 'node:timers';
-import type { ExportSighting } from '../../db/export-query.ts';
-import type { ItemRow } from '../../db/schema.ts';
+import type { ExportItemRow, ExportSighting } from '../../db/export-query.ts';
 import { safeFileName } from '../../domain/bagit.ts';
 import type { CustodyEvent } from '../../domain/custody-event.ts';
 import { asSha256 } from '../../domain/hash.ts';
 import { CustodyError } from '../errors.ts';
 import type { BlobStore } from '../ports.ts';
-import { ProgressTracker, type Progress } from '../progress.ts';
+import type { ProgressTracker } from '../progress.ts';
 import type { BagWriter, WrittenFile } from './bag-writer.ts';
 
 /** An item as items.json describes it (docs/export-package.md). */
@@ -33,7 +31,7 @@ export interface DescribedItem {
 }
 
 /** A readable, unique payload name: hash prefix, then the name it was first seen under. */
-export function originalName(item: ItemRow, firstPath: string | undefined): string {
+export function originalName(item: ExportItemRow, firstPath: string | undefined): string {
   const base = firstPath === undefined ? 'file' : firstPath.slice(firstPath.lastIndexOf('/') + 1);
   return `originals/${item.sha256.slice(0, 12)}-${safeFileName(base)}`;
 }
@@ -45,58 +43,45 @@ export function originalName(item: ItemRow, firstPath: string | undefined): stri
 export async function copyOriginals(
   blobs: BlobStore,
   bag: BagWriter,
-  items: readonly ItemRow[],
+  items: readonly ExportItemRow[],
   sightings: readonly ExportSighting[],
-  opts: { onProgress?: (p: Progress) => void; signal?: AbortSignal },
+  progress: ProgressTracker,
+  signal: AbortSignal | undefined,
 ): Promise<WrittenFile[]> {
   const firstPath = new Map<string, string>();
   for (const s of sightings) if (!firstPath.has(s.itemId)) firstPath.set(s.itemId, s.path);
-  const progress = new ProgressTracker(() => Date.now());
-  progress.phase = 'exporting';
-  progress.filesTotal = items.length;
-  progress.bytesTotal = items.reduce((sum, i) => sum + i.size, 0);
-  const ticker = setInterval(() => opts.onProgress?.(progress.snapshot()), 1000);
   const written: WrittenFile[] = [];
   // One at a time: two cold reads at once make a disk seek, not go faster (bench/export.ts).
-  const copyAll = async (): Promise<void> => {
-    for (const item of items) {
-      if (opts.signal?.aborted === true)
-        throw new CustodyError(
-          'EXPORT.INTERRUPTED',
-          'The export was interrupted; nothing was written.',
-          {
-            hint: 'Run the same command again.',
-          },
-        );
-      const sha256 = asSha256(item.sha256);
-      const file = await bag.copyPayload(
-        originalName(item, firstPath.get(item.id)),
-        blobs.localPath(sha256),
-        () => blobs.read(sha256),
+  for (const item of items) {
+    if (signal?.aborted === true)
+      throw new CustodyError(
+        'EXPORT.INTERRUPTED',
+        'The export was interrupted; nothing was written.',
+        {
+          hint: 'Run the same command again.',
+        },
       );
-      if (file.sha256 !== item.sha256 || file.size !== item.size)
-        throw new CustodyError(
-          'BLOB.HASH_MISMATCH',
-          `The stored original of item ${item.id} no longer matches its hash; nothing was exported.`,
-          { hint: 'Run "custody verify" and restore the original from a backup before exporting.' },
-        );
-      written.push(file);
-      progress.filesDone += 1;
-      progress.bytesDone += file.size;
-    }
-  };
-  try {
-    await copyAll();
-  } finally {
-    clearInterval(ticker);
-    opts.onProgress?.(progress.snapshot());
+    const sha256 = asSha256(item.sha256);
+    const file = await bag.copyPayload(
+      originalName(item, firstPath.get(item.id)),
+      blobs.localPath(sha256),
+    );
+    if (file.sha256 !== item.sha256 || file.size !== item.size)
+      throw new CustodyError(
+        'BLOB.HASH_MISMATCH',
+        `The stored original of item ${item.id} no longer matches its hash; nothing was exported.`,
+        { hint: 'Run "custody verify" and restore the original from a backup before exporting.' },
+      );
+    written.push(file);
+    progress.filesDone += 1;
+    progress.bytesDone += file.size;
   }
   return written;
 }
 
 /** items.json: each item with its payload file, probe file, sightings and event numbers. */
 export function describeItems(
-  items: readonly ItemRow[],
+  items: readonly ExportItemRow[],
   sightings: readonly ExportSighting[],
   events: readonly CustodyEvent[],
   originals: readonly WrittenFile[],

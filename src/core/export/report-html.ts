@@ -2,16 +2,16 @@ import type { CheckpointRecord, TimestampRecord } from '../../db/checkpoint-stor
 import type { CustodyEvent } from '../../domain/custody-event.ts';
 import type { DescribedItem } from './items.ts';
 
+/** What the page says about the package as a whole (its items are written one by one). */
 export interface ReportModel {
   readonly exportId: string;
   readonly organization: string;
   readonly description: string | null;
   readonly createdAt: Date;
   readonly archiveId: string;
+  readonly items: number;
   readonly checkpoint: CheckpointRecord;
   readonly timestamps: readonly TimestampRecord[];
-  readonly items: readonly DescribedItem[];
-  readonly events: readonly CustodyEvent[];
 }
 
 /** Everything printed comes from evidence or users: escape all of it. */
@@ -33,10 +33,10 @@ th{background:#f4f4f4}code,.hash{font-family:ui-monospace,monospace;font-size:12
 /**
  * A self-contained page for people (no scripts, no outside resources): what the package
  * holds, where each original was found, and its custody events. The machine-checkable truth
- * is in the JSON, events and manifests; this page says how to check them.
+ * is in the JSON, events and manifests; this page says how to check them. Written in three
+ * parts (head, one section per item, tail) so that a large package never sits in memory.
  */
-export function renderReport(m: ReportModel): string {
-  const eventsBySeq = new Map(m.events.map((e) => [e.seq, e]));
+export function reportHead(m: ReportModel): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -47,17 +47,17 @@ export function renderReport(m: ReportModel): string {
 <tr><th>Package id</th><td><code>${esc(m.exportId)}</code></td></tr>
 <tr><th>Made</th><td>${esc(m.createdAt.toISOString())}</td></tr>
 ${m.description === null ? '' : `<tr><th>Description</th><td>${esc(m.description)}</td></tr>`}
-<tr><th>Items</th><td>${m.items.length}</td></tr>
+<tr><th>Items</th><td>${m.items}</td></tr>
 <tr><th>Archive</th><td><code>${esc(m.archiveId)}</code></td></tr>
 </table>
 <p class="note">Check this package without trusting its maker: follow <code>VERIFYING.md</code> at the top of the package
 (<code>sha256sum</code>, <code>openssl</code> and <code>python3 verify-custody.py</code>). This page is a summary; the files are the evidence.</p>
 ${checkpointSection(m)}
 <h2>Items</h2>
-${m.items.map((item) => itemSection(item, eventsBySeq)).join('\n')}
-</body></html>
 `;
 }
+
+export const REPORT_TAIL = '</body></html>\n';
 
 function checkpointSection(m: ReportModel): string {
   const c = m.checkpoint;
@@ -77,7 +77,10 @@ function checkpointSection(m: ReportModel): string {
 <table><tr><th>Time-stamping authority</th><th>Time in its token</th></tr>${stamps}</table>`;
 }
 
-function itemSection(item: DescribedItem, events: ReadonlyMap<number, CustodyEvent>): string {
+export function itemSection(
+  item: DescribedItem,
+  events: ReadonlyMap<number, CustodyEvent>,
+): string {
   const media = item.media ?? {};
   const duration =
     typeof media['durationSeconds'] === 'number' ? `${media['durationSeconds']} s` : '';
