@@ -332,9 +332,7 @@ describe('a tampered package fails the recipient’s checks', () => {
         );
       });
       const report = await verifyArchive(archive, { quick: true });
-      expect(report.problems).toEqual([
-        expect.objectContaining({ class: 'timestamp-invalid', treeSize: expect.any(Number) }),
-      ]);
+      expect(report.problems.map((p) => p.class)).toEqual(['timestamp-invalid']);
     } finally {
       await archive.close();
     }
