@@ -4,6 +4,8 @@ import path from 'node:path';
 import { FfprobeProber } from './adapters/ffprobe.ts';
 import { FsBlobStore } from './adapters/blob-fs.ts';
 import { FileCheckpointSigner } from './adapters/signer-file.ts';
+import { argon2Hasher } from './adapters/password-argon2.ts';
+import { otplibTotp } from './adapters/totp.ts';
 import { OpensslTimestampAuthority, verifyTimestamp } from './adapters/tsa.ts';
 import type { Config } from './config.ts';
 import { CustodyError } from './core/errors.ts';
@@ -12,8 +14,10 @@ import type {
   CheckpointSigner,
   Clock,
   MediaProber,
+  PasswordHasher,
   TimestampAuthority,
   TimestampChecker,
+  TotpService,
 } from './core/ports.ts';
 import { appendCustodyEvents } from './db/custody-log.ts';
 import { openPglite, openPostgres, type DatabaseHandle } from './db/connect.ts';
@@ -42,6 +46,8 @@ export interface Archive {
   readonly checkTimestamp: TimestampChecker | undefined;
   /** Named as the source of export packages. */
   readonly organization: string | undefined;
+  readonly passwords: PasswordHasher;
+  readonly totp: TotpService;
   close(): Promise<void>;
 }
 
@@ -150,6 +156,8 @@ async function assemble(config: Config, marker: Marker): Promise<Archive> {
       tsaCaFile: config.tsaCaFile,
       checkTimestamp: timestampChecker(config.tsaCaFile),
       organization: config.organization,
+      passwords: argon2Hasher,
+      totp: otplibTotp,
       close: async () => {
         await db.close();
         await releaseLock();

@@ -5,6 +5,7 @@ import { registerIngest } from './commands/ingest.ts';
 import { registerInit } from './commands/init.ts';
 import { registerItems } from './commands/items.ts';
 import { registerSeal } from './commands/seal.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerVerify } from './commands/verify.ts';
 import { EXIT, reportError } from './output.ts';
 
@@ -23,6 +24,7 @@ registerAcquisitions(program);
 registerVerify(program);
 registerSeal(program);
 registerExport(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -35,6 +35,15 @@ export const ERROR_CODES = {
   'SEAL.KEY_UNREADABLE': 'the archive signing key could not be read or created',
   'TSA.FAILED': 'a time-stamping authority gave no valid timestamp',
   'USAGE.INVALID': 'invalid command-line usage',
+  'AUTH.REQUIRED': 'the request needs a signed-in session',
+  'AUTH.FORBIDDEN': "the account's role does not allow this",
+  'AUTH.INVALID_CREDENTIALS': 'wrong email, password or code',
+  'AUTH.TOTP_REQUIRED': 'the account needs its second-factor code',
+  'AUTH.THROTTLED': 'too many failed logins; wait before trying again',
+  'AUTH.CROSS_SITE': 'a state-changing request came from another site',
+  'AUTH.INVITATION_INVALID': 'the invitation or setup link is unknown, used or expired',
+  'ACCOUNT.EXISTS': 'an account with this email exists',
+  'REQUEST.INVALID': 'the request does not match the API schema',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

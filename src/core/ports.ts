@@ -84,6 +84,19 @@ export interface CheckpointSigner {
   sign(data: Uint8Array): Promise<Buffer>;
 }
 
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(stored: string, password: string): Promise<boolean>;
+}
+
+/** Time-based one-time codes for the optional second factor. */
+export interface TotpService {
+  newSecret(): string;
+  /** otpauth:// URI for authenticator apps (shown as text or a QR code). */
+  uri(secret: string, label: string): string;
+  verify(secret: string, code: string): Promise<boolean>;
+}
+
 export interface Clock {
   now(): Date;
 }

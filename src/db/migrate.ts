@@ -2,12 +2,14 @@ import { sql, type Kysely } from 'kysely';
 import { CustodyError } from '../core/errors.ts';
 import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-checkpoints.ts';
+import * as m0003 from './migrations/0003-accounts.ts';
 import type { Database } from './schema.ts';
 
 /** Forward-only migrations, in order. A released migration is never edited. */
 const MIGRATIONS: readonly { name: string; up: (db: Kysely<unknown>) => Promise<void> }[] = [
   { name: '0001-foundation', up: m0001.up },
   { name: '0002-checkpoints', up: m0002.up },
+  { name: '0003-accounts', up: m0003.up },
 ];
 
 /**

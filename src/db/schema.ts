@@ -91,6 +91,38 @@ export interface CheckpointTimestampTable {
   response: Uint8Array;
 }
 
+export type Role = 'admin' | 'investigator' | 'reviewer' | 'partner';
+
+export interface AccountTable {
+  id: string;
+  email: string;
+  display_name: string;
+  role: Role;
+  password_hash: string;
+  totp_secret: string | null;
+  created_at: Date;
+  disabled_at: Date | null;
+}
+
+export interface InvitationTable {
+  token_hash: string;
+  role: Role;
+  email: string | null;
+  invited_by: string | null;
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+  account_id: string | null;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  account_id: string;
+  created_at: Date;
+  expires_at: Date;
+  last_seen_at: Date;
+}
+
 export interface Database {
   custody_event: CustodyEventTable;
   acquisition: AcquisitionTable;
@@ -98,6 +130,10 @@ export interface Database {
   sighting: SightingTable;
   checkpoint: CheckpointTable;
   checkpoint_timestamp: CheckpointTimestampTable;
+  account: AccountTable;
+  invitation: InvitationTable;
+  session: SessionTable;
+  login_failure: { email: string; at: Date };
   schema_migration: { name: string; applied_at: Generated<Date> };
 }
 
@@ -105,3 +141,4 @@ export type ItemRow = Selectable<ItemTable>;
 export type SightingRow = Selectable<SightingTable>;
 export type NewSighting = Insertable<SightingTable>;
 export type AcquisitionRow = Selectable<AcquisitionTable>;
+export type AccountRow = Selectable<AccountTable>;

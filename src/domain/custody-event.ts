@@ -15,10 +15,14 @@ export const CUSTODY_ACTIONS = [
   'fixity.checked',
   'signing-key.created',
   'evidence.exported',
+  'account.invited',
+  'account.created',
+  'account.totp-enabled',
+  'original.downloaded',
 ] as const;
 export type CustodyAction = (typeof CUSTODY_ACTIONS)[number];
 
-export type SubjectType = 'archive' | 'acquisition' | 'item' | 'sighting' | 'export';
+export type SubjectType = 'archive' | 'acquisition' | 'item' | 'sighting' | 'export' | 'account';
 
 /** An event before the log gives it a place in the chain. */
 export interface NewCustodyEvent {

@@ -14,6 +14,7 @@ import type { Database, ItemRow } from '../../db/schema.ts';
 import { ITEM_KINDS } from '../../domain/media-kind.ts';
 import { withArchive, type GlobalOptions } from '../context.ts';
 import { formatBytes, printJson, usageError } from '../output.ts';
+import { itemJson, type ItemJson } from '../../core/item-view.ts';
 
 interface ListFlags {
   kind?: string;
@@ -139,29 +140,6 @@ function groupBy(paths: readonly ItemPath[]): Map<string, ItemPath[]> {
   return map;
 }
 
-type ItemJson = ReturnType<typeof itemJson>;
-
-/** The scriptable shape of an item (documented in README: `items list --json`). */
-function itemJson(row: ItemRow, paths: readonly ItemPath[]) {
-  return {
-    id: row.id,
-    sha256: row.sha256,
-    size: row.size,
-    kind: row.kind,
-    ingestedAt: row.ingested_at.toISOString(),
-    probeStatus: row.probe_status,
-    paths: paths.map((p) => ({
-      acquisitionId: p.acquisitionId,
-      acquisition: p.acquisition,
-      path: p.path,
-      mtime: nsToIso(p.mtimeNs),
-      mode: p.mode === null ? null : (p.mode & 0o7777).toString(8),
-    })),
-    media: row.media,
-    problems: row.problems,
-  };
-}
-
 function printItemLine(item: ItemJson): void {
   const duration =
     typeof item.media?.['durationSeconds'] === 'number'
@@ -173,12 +151,4 @@ function printItemLine(item: ItemJson): void {
   process.stdout.write(
     `${item.sha256.slice(0, 12)}  ${item.kind.padEnd(8)} ${formatBytes(item.size).padStart(9)}${duration}  ${first}${more}${flag}\n`,
   );
-}
-
-function nsToIso(ns: string | null): string | null {
-  if (ns === null) return null;
-  const big = BigInt(ns);
-  const ms = big / 1_000_000n;
-  const frac = (big % 1_000_000_000n).toString().padStart(9, '0');
-  return new Date(Number(ms)).toISOString().replace(/\.\d{3}Z$/, `.${frac}Z`);
 }

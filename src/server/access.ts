@@ -1,0 +1,84 @@
+import type {} from '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sessionAccount } from '../core/accounts/accounts.ts';
+import { CustodyError } from '../core/errors.ts';
+import type { AccountRow, Database, Role } from '../db/schema.ts';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../core/ports.ts';
+
+/**
+ * Who may call a route. Every route declares it (DESIGN rule 5); registering one without a
+ * declaration fails at boot, and the route × role matrix test reads these declarations.
+ */
+export type Access = 'public' | 'signed-in' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    account: AccountRow | null;
+    sessionToken: string | null;
+  }
+  interface FastifyInstance {
+    declaredRoutes: DeclaredRoute[];
+  }
+}
+
+export interface DeclaredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access;
+}
+
+export const SESSION_COOKIE = 'custody_session';
+
+/** Routes that plugins add for themselves (the API docs viewer): public, and listed here. */
+const PLUGIN_PREFIXES = ['/api/docs'];
+
+export function declareAccess(
+  app: FastifyInstance,
+  deps: { readonly db: Kysely<Database>; readonly clock: Clock },
+): void {
+  app.decorate('declaredRoutes', [] as DeclaredRoute[]);
+  app.decorateRequest('account', null);
+  app.decorateRequest('sessionToken', null);
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ?? {}) as { access?: Access };
+    if (config.access === undefined) {
+      if (!PLUGIN_PREFIXES.some((p) => route.url.startsWith(p)))
+        throw new Error(`route ${String(route.method)} ${route.url} declares no access`);
+      route.config = { ...config, access: 'public' };
+    }
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods)
+      if (method !== 'HEAD')
+        app.declaredRoutes.push({
+          method,
+          url: route.url,
+          access: (route.config as { access: Access }).access,
+        });
+  });
+  app.addHook('onRequest', async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token !== undefined && token !== '') {
+      request.account = await sessionAccount(deps, token);
+      request.sessionToken = request.account === null ? null : token;
+    }
+    check(request);
+  });
+}
+
+function check(request: FastifyRequest): void {
+  const access = request.routeOptions.config.access;
+  if (access === undefined || access === 'public') return;
+  if (request.account === null)
+    throw new CustodyError('AUTH.REQUIRED', 'Sign in first.', {
+      hint: 'Log in at the start page; sessions end after an hour without use.',
+    });
+  if (access === 'signed-in') return;
+  if (!access.includes(request.account.role))
+    throw new CustodyError('AUTH.FORBIDDEN', 'Your role does not allow this.', {
+      hint: 'Ask an admin if you need it.',
+    });
+}

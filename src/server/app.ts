@@ -1,0 +1,69 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Archive } from '../archive.ts';
+import { declareAccess } from './access.ts';
+import { answerErrors } from './errors.ts';
+import { authRoutes } from './routes/auth.ts';
+import { itemRoutes } from './routes/items.ts';
+import { secure } from './security.ts';
+
+export interface AppOptions {
+  /** Mark the session cookie Secure (behind HTTPS). */
+  readonly secureCookies?: boolean;
+  readonly logger?: boolean;
+}
+
+/**
+ * The HTTP app, built apart from `listen` so tests drive it with `inject`. It gets the
+ * archive's ports from the composition root and nothing else.
+ */
+export async function buildApp(archive: Archive, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    // Requests are logged by method, URL and status; never bodies (passwords, evidence) or cookies.
+    logger: opts.logger === true ? { level: 'info', redact: ['req.headers.cookie'] } : false,
+    bodyLimit: 1 << 20,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+  await app.register(cookie);
+  declareAccess(app, archive);
+  secure(app);
+  answerErrors(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Custody API',
+        version: '0.1.0',
+        description:
+          'The evidence archive. Sessions are cookies set by POST /api/session; state-changing requests from other sites are refused.',
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.get(
+    '/api/openapi.json',
+    { config: { access: 'public' }, schema: { hide: true } },
+    (_request, reply) => reply.send(app.swagger()),
+  );
+  app.get(
+    '/api/health',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Liveness',
+        tags: ['meta'],
+        response: {
+          200: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+        },
+      },
+    },
+    (_request, reply) => reply.send({ ok: true }),
+  );
+  authRoutes(app, archive, { secureCookies: opts.secureCookies === true });
+  itemRoutes(app, archive);
+  await app.ready();
+  return app;
+}

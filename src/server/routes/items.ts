@@ -1,0 +1,199 @@
+import type {} from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { CustodyError } from '../../core/errors.ts';
+import { itemJson } from '../../core/item-view.ts';
+import type { BlobStore, Clock } from '../../core/ports.ts';
+import { appendCustodyEvents, eventsFor } from '../../db/custody-log.ts';
+import { itemsPage, pathsOf } from '../../db/items-query.ts';
+import type { AccountRow, Database, ItemRow } from '../../db/schema.ts';
+import { safeFileName } from '../../domain/bagit.ts';
+import { isUuid } from '../../domain/ids.ts';
+import { asSha256 } from '../../domain/hash.ts';
+import { ITEM_KINDS } from '../../domain/media-kind.ts';
+
+export interface ItemRouteDeps {
+  readonly db: Kysely<Database>;
+  readonly blobs: BlobStore;
+  readonly clock: Clock;
+}
+
+const CATALOGUE_ROLES = ['admin', 'investigator', 'reviewer'] as const;
+const ORIGINAL_ROLES = ['admin', 'investigator'] as const;
+
+const itemSchema = {
+  type: 'object',
+  required: ['id', 'sha256', 'size', 'kind', 'ingestedAt', 'probeStatus', 'paths', 'problems'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    sha256: { type: 'string' },
+    size: { type: 'integer' },
+    kind: { type: 'string', enum: ITEM_KINDS },
+    ingestedAt: { type: 'string', format: 'date-time' },
+    probeStatus: { type: 'string' },
+    paths: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          acquisitionId: { type: 'string' },
+          acquisition: { type: 'string' },
+          path: { type: 'string' },
+          mtime: { type: ['string', 'null'] },
+          mode: { type: ['string', 'null'] },
+        },
+      },
+    },
+    media: { type: ['object', 'null'], additionalProperties: true },
+    problems: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { code: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
+async function findItem(db: Kysely<Database>, id: string): Promise<ItemRow> {
+  const row = isUuid(id)
+    ? await db.selectFrom('item').selectAll().where('id', '=', id).executeTakeFirst()
+    : undefined;
+  if (row === undefined)
+    throw new CustodyError('ITEM.NOT_FOUND', 'No such item.', { hint: 'Check the link.' });
+  return row;
+}
+
+export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
+  app.get<{
+    Querystring: {
+      after?: string;
+      limit?: number;
+      kind?: string;
+      acquisition?: string;
+      problems?: boolean;
+    };
+  }>(
+    '/api/items',
+    {
+      config: { access: CATALOGUE_ROLES },
+      schema: {
+        summary: 'Items, a page at a time (keyset: pass `next` as `after`)',
+        tags: ['items'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            after: { type: 'string', pattern: '^[0-9a-f]{0,64}$' },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            kind: { type: 'string', enum: ITEM_KINDS },
+            acquisition: { type: 'string', format: 'uuid' },
+            problems: { type: 'boolean' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['items', 'next'],
+            properties: {
+              items: { type: 'array', items: itemSchema },
+              next: { type: ['string', 'null'] },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const limit = q.limit ?? 100;
+      const rows = await itemsPage(
+        deps.db,
+        { kind: q.kind, acquisitionId: q.acquisition, withProblems: q.problems },
+        q.after ?? '',
+        limit,
+      );
+      const paths = await pathsOf(
+        deps.db,
+        rows.map((r) => r.id),
+      );
+      return {
+        items: rows.map((r) =>
+          itemJson(
+            r,
+            paths.filter((p) => p.itemId === r.id),
+          ),
+        ),
+        next: rows.length === limit ? (rows.at(-1)?.sha256 ?? null) : null,
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/items/:id',
+    {
+      config: { access: CATALOGUE_ROLES },
+      schema: {
+        summary: 'One item with its paths and custody history',
+        tags: ['items'],
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      },
+    },
+    async (request) => {
+      const row = await findItem(deps.db, request.params.id);
+      const events = await eventsFor(deps.db, 'item', row.id);
+      return {
+        ...itemJson(row, await pathsOf(deps.db, [row.id])),
+        events: events.map((e) => ({
+          seq: e.seq,
+          at: e.at.toISOString(),
+          actor: e.actor,
+          action: e.action,
+          payload: e.payload,
+          hash: e.hash,
+        })),
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/items/:id/original',
+    {
+      config: { access: ORIGINAL_ROLES },
+      schema: {
+        summary: 'Download the original (recorded in the custody log)',
+        tags: ['items'],
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      },
+    },
+    async (request, reply) => {
+      const row = await findItem(deps.db, request.params.id);
+      const account = request.account as AccountRow;
+      // Recorded before the first byte leaves: a download that fails half-way still happened.
+      await deps.db.transaction().execute((tx) =>
+        appendCustodyEvents(
+          tx,
+          [
+            {
+              actor: account.email,
+              action: 'original.downloaded',
+              subjectType: 'item',
+              subjectId: row.id,
+              payload: { sha256: row.sha256, account: account.id },
+            },
+          ],
+          deps.clock.now(),
+        ),
+      );
+      const paths = await pathsOf(deps.db, [row.id]);
+      const first = paths[0]?.path ?? 'original';
+      const name = `${row.sha256.slice(0, 12)}-${safeFileName(first.slice(first.lastIndexOf('/') + 1))}`;
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('content-length', String(row.size))
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .header('content-security-policy', "sandbox; default-src 'none'")
+        .header('cache-control', 'no-store')
+        .send(deps.blobs.read(asSha256(row.sha256)));
+    },
+  );
+}
