@@ -8,11 +8,14 @@ import { answerErrors } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
 import { itemRoutes } from './routes/items.ts';
 import { secure } from './security.ts';
+import { serveWeb } from './web.ts';
 
 export interface AppOptions {
   /** Mark the session cookie Secure (behind HTTPS). */
   readonly secureCookies?: boolean;
   readonly logger?: boolean;
+  /** Folder of the built web app (default web/dist). */
+  readonly webDist?: string;
 }
 
 /**
@@ -64,6 +67,7 @@ export async function buildApp(archive: Archive, opts: AppOptions = {}): Promise
   );
   authRoutes(app, archive, { secureCookies: opts.secureCookies === true });
   itemRoutes(app, archive);
+  await serveWeb(app, opts.webDist);
   await app.ready();
   return app;
 }
