@@ -3,6 +3,7 @@ import { CustodyError } from '../core/errors.ts';
 import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-checkpoints.ts';
 import * as m0003 from './migrations/0003-accounts.ts';
+import * as m0004 from './migrations/0004-catalogue.ts';
 import type { Database } from './schema.ts';
 
 /** Forward-only migrations, in order. A released migration is never edited. */
@@ -10,6 +11,7 @@ const MIGRATIONS: readonly { name: string; up: (db: Kysely<unknown>) => Promise<
   { name: '0001-foundation', up: m0001.up },
   { name: '0002-checkpoints', up: m0002.up },
   { name: '0003-accounts', up: m0003.up },
+  { name: '0004-catalogue', up: m0004.up },
 ];
 
 /**

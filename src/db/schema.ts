@@ -123,6 +123,76 @@ export interface SessionTable {
   last_seen_at: Date;
 }
 
+export interface FacilityTable {
+  id: string;
+  name: string;
+  aliases: string[];
+  type: string;
+  region: string;
+  latitude: number | null;
+  longitude: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface OrganisationTable {
+  id: string;
+  name: string;
+  aliases: string[];
+  kind: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ViolationTypeTable {
+  code: string;
+  label_en: string;
+  label_ru: string;
+  created_at: Date;
+}
+
+export type IncidentStatus = 'open' | 'documented' | 'verified' | 'closed';
+
+export interface IncidentTable {
+  id: string;
+  title: string;
+  starts_at: Date | null;
+  ends_at: Date | null;
+  facility_id: string | null;
+  description: string;
+  status: IncidentStatus;
+  acts: string[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface PersonTable {
+  id: string;
+  pseudonym: string;
+  /** Sensitive: shown only on request to admins and investigators, never logged in clear. */
+  real_name: string | null;
+  note: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type PersonRole = 'victim' | 'perpetrator' | 'witness' | 'official';
+
+export interface SegmentTable {
+  id: string;
+  item_id: string;
+  start_seconds: number;
+  end_seconds: number;
+  incident_id: string | null;
+  note: string;
+  tags: string[];
+  people: string[];
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
 export interface Database {
   custody_event: CustodyEventTable;
   acquisition: AcquisitionTable;
@@ -134,6 +204,13 @@ export interface Database {
   invitation: InvitationTable;
   session: SessionTable;
   login_failure: { email: string; at: Date };
+  facility: FacilityTable;
+  organisation: OrganisationTable;
+  violation_type: ViolationTypeTable;
+  incident: IncidentTable;
+  person: PersonTable;
+  incident_person: { incident_id: string; person_id: string; role: PersonRole };
+  segment: SegmentTable;
   schema_migration: { name: string; applied_at: Generated<Date> };
 }
 

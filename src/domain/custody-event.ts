@@ -19,10 +19,36 @@ export const CUSTODY_ACTIONS = [
   'account.created',
   'account.totp-enabled',
   'original.downloaded',
+  'facility.created',
+  'facility.updated',
+  'organisation.created',
+  'organisation.updated',
+  'violation-type.added',
+  'incident.created',
+  'incident.updated',
+  'person.created',
+  'person.updated',
+  'person.linked',
+  'person.real-name-viewed',
+  'segment.created',
+  'segment.updated',
+  'segment.deleted',
 ] as const;
 export type CustodyAction = (typeof CUSTODY_ACTIONS)[number];
 
-export type SubjectType = 'archive' | 'acquisition' | 'item' | 'sighting' | 'export' | 'account';
+export type SubjectType =
+  | 'archive'
+  | 'acquisition'
+  | 'item'
+  | 'sighting'
+  | 'export'
+  | 'account'
+  | 'facility'
+  | 'organisation'
+  | 'vocabulary'
+  | 'incident'
+  | 'person'
+  | 'segment';
 
 /** An event before the log gives it a place in the chain. */
 export interface NewCustodyEvent {

@@ -6,6 +6,7 @@ import type { Archive } from '../archive.ts';
 import { declareAccess } from './access.ts';
 import { answerErrors } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
+import { catalogueRoutes } from './routes/catalogue.ts';
 import { itemRoutes } from './routes/items.ts';
 import { secure } from './security.ts';
 import { serveWeb } from './web.ts';
@@ -67,6 +68,7 @@ export async function buildApp(archive: Archive, opts: AppOptions = {}): Promise
   );
   authRoutes(app, archive, { secureCookies: opts.secureCookies === true });
   itemRoutes(app, archive);
+  catalogueRoutes(app, archive);
   await serveWeb(app, opts.webDist);
   await app.ready();
   return app;

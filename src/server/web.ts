@@ -11,31 +11,25 @@ export const WEB_DIST = path.resolve(import.meta.dirname, '../../web/dist');
  * path outside /api, so that the app's own router handles deep links. Without a build the
  * server says how to make one instead of failing.
  */
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export async function serveWeb(app: FastifyInstance, dist = WEB_DIST): Promise<void> {
   const built = fs.existsSync(path.join(dist, 'index.html'));
-  if (built) {
-    await app.register(fastifyStatic, {
-      root: dist,
-      prefix: '/',
-      wildcard: false,
-      index: false,
-      // Assets have content hashes in their names: cache them; index.html never.
-      setHeaders: (reply, file) => {
-        void reply.header(
-          'cache-control',
-          file.includes(`${path.sep}assets${path.sep}`)
-            ? 'public, max-age=31536000, immutable'
-            : 'no-cache',
-        );
-      },
-      allowedPath: (pathName) => !pathName.startsWith('/api/'),
-    });
-  }
+  // The plugin only lends reply.sendFile (which refuses paths outside `root`); the one route
+  // below decides what is served, so its access is declared like every other route's.
+  if (built) await app.register(fastifyStatic, { root: dist, serve: false });
   app.get(
     '/*',
     { config: { access: 'public' }, schema: { hide: true } },
     async (request, reply) => {
-      if (request.url.startsWith('/api/'))
+      const url = request.url.split('?')[0] ?? '/';
+      if (url.startsWith('/api/'))
         return reply.status(404).send({
           error: { code: 'NOT_FOUND', message: 'No such API route.', hint: 'See /api/docs.' },
         });
@@ -44,6 +38,12 @@ export async function serveWeb(app: FastifyInstance, dist = WEB_DIST): Promise<v
           .type('text/plain; charset=utf-8')
           .status(503)
           .send('The web app is not built yet: run "npm run build:web" (scripts/setup.sh does).\n');
+      const file = decodeURIComponent(url).replace(/^\/+/, '');
+      if (file.startsWith('assets/') && isFile(path.join(dist, file)))
+        // Content-hashed names: safe to cache for good.
+        return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(file);
+      if (file !== '' && !file.includes('/') && isFile(path.join(dist, file)))
+        return reply.header('cache-control', 'no-cache').sendFile(file);
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     },
   );
