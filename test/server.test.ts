@@ -5,25 +5,21 @@ import cookie from '@fastify/cookie';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Archive } from '../src/archive.ts';
-import { setupInvitation } from '../src/core/accounts/accounts.ts';
 import { ingest } from '../src/core/ingest/ingest.ts';
 import { eventsFor } from '../src/db/custody-log.ts';
 import type { Role } from '../src/db/schema.ts';
 import { declareAccess, type DeclaredRoute } from '../src/server/access.ts';
-import { buildApp } from '../src/server/app.ts';
 import { createTestArchive, DATABASES, tempDir } from './helpers/archive.ts';
+import {
+  appWithAccounts,
+  emailOf,
+  login as loginAs,
+  PASSWORD,
+  SAME_ORIGIN,
+} from './helpers/web.ts';
 
-const PASSWORD = 'correct horse battery staple';
-const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' };
 type Who = Role | 'anonymous';
 const EVERYONE: readonly Who[] = ['anonymous', 'admin', 'investigator', 'reviewer', 'partner'];
-
-function sessionCookie(setCookie: string | string[] | undefined): string {
-  const header = Array.isArray(setCookie) ? setCookie.join('; ') : (setCookie ?? '');
-  const m = /custody_session=([^;]+)/.exec(header);
-  if (m === null) throw new Error(`no session cookie in ${header}`);
-  return `custody_session=${m[1] ?? ''}`;
-}
 
 describe.each(DATABASES)('the web API on %s', (database) => {
   let archive: Archive;
@@ -31,17 +27,7 @@ describe.each(DATABASES)('the web API on %s', (database) => {
   let itemId: string;
   let original: Buffer;
 
-  const login = async (email: string, totp?: string): Promise<string> => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/session',
-      headers: SAME_ORIGIN,
-      payload: { email, password: PASSWORD, ...(totp === undefined ? {} : { totp }) },
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return sessionCookie(res.headers['set-cookie']);
-  };
-  const emailOf = (role: Role): string => `${role}@example.org`;
+  const login = (email: string, totp?: string): Promise<string> => loginAs(app, email, totp);
 
   beforeAll(async () => {
     ({ archive } = await createTestArchive(database));
@@ -51,33 +37,7 @@ describe.each(DATABASES)('the web API on %s', (database) => {
     await fs.writeFile(path.join(source, '<img src=x onerror=alert(1)>\u202Egpj.mp4'), original);
     await ingest(archive, { source, acquisition: { name: 'A' } });
     itemId = (await archive.db.selectFrom('item').select('id').executeTakeFirstOrThrow()).id;
-    app = await buildApp(archive);
-
-    // The first admin comes from the setup link; the admin invites everyone else.
-    const setup = await setupInvitation(archive);
-    expect(setup).not.toBeNull();
-    const accept = async (token: string, role: Role): Promise<void> => {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/invitations/accept',
-        headers: SAME_ORIGIN,
-        payload: { token, email: emailOf(role), displayName: `Тест ${role}`, password: PASSWORD },
-      });
-      expect(res.statusCode, res.body).toBe(201);
-    };
-    await accept(setup ?? '', 'admin');
-    expect(await setupInvitation(archive)).toBeNull(); // no second setup link once there is an admin
-    const admin = await login(emailOf('admin'));
-    for (const role of ['investigator', 'reviewer', 'partner'] as const) {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/invitations',
-        headers: { ...SAME_ORIGIN, cookie: admin },
-        payload: { role },
-      });
-      expect(res.statusCode, res.body).toBe(201);
-      await accept(res.json<{ token: string }>().token, role);
-    }
+    app = await appWithAccounts(archive);
   });
 
   afterAll(async () => {

@@ -166,10 +166,10 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   app.post(
     '/api/incidents',
     { config: { access: WRITE }, schema: { tags, body: jsonSchema(IncidentInput) } },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(incidentJson(await createIncident(deps, actor(request), request.body))),
+    async (request, reply) => {
+      const row = await createIncident(deps, actor(request), request.body);
+      return reply.status(201).send(incidentJson((await findIncident(deps.db, row.id)) ?? row));
+    },
   );
   app.get<{ Params: { id: string } }>(
     '/api/incidents/:id',
@@ -210,8 +210,10 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
       config: { access: WRITE },
       schema: { tags, params: idParams, body: jsonSchema(IncidentPatch) },
     },
-    async (request) =>
-      incidentJson(await updateIncident(deps, actor(request), request.params.id, request.body)),
+    async (request) => {
+      const row = await updateIncident(deps, actor(request), request.params.id, request.body);
+      return incidentJson((await findIncident(deps.db, row.id)) ?? row);
+    },
   );
   app.post<{ Params: { id: string } }>(
     '/api/incidents/:id/people',

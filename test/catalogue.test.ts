@@ -1,0 +1,215 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Archive } from '../src/archive.ts';
+import { ingest } from '../src/core/ingest/ingest.ts';
+import { verifyArchive } from '../src/core/verify.ts';
+import { eventsFor, readCustodyLog } from '../src/db/custody-log.ts';
+import { createTestArchive, DATABASES, tempDir } from './helpers/archive.ts';
+import { appWithAccounts, call, emailOf, login } from './helpers/web.ts';
+
+const REAL_NAME = 'SENTINEL Иван Петрович Сидоров';
+const HOSTILE = '<script>alert(1)</script>\u202Eevil';
+
+interface Incident {
+  id: string;
+  title: string;
+  acts: string[];
+  facility: string | null;
+  status: string;
+}
+
+describe.each(DATABASES)('the catalogue on %s', (database) => {
+  let archive: Archive;
+  let app: FastifyInstance;
+  let itemId: string;
+  let investigator: string;
+  let reviewer: string;
+
+  beforeAll(async () => {
+    ({ archive } = await createTestArchive(database));
+    const source = path.join(await tempDir('catalogue'), 'drive');
+    await fs.mkdir(source);
+    await fs.writeFile(path.join(source, 'камера-01.mp4'), 'not really a video\n');
+    await ingest(archive, { source, acquisition: { name: 'A' } });
+    itemId = (await archive.db.selectFrom('item').select('id').executeTakeFirstOrThrow()).id;
+    app = await appWithAccounts(archive);
+    investigator = await login(app, emailOf('investigator'));
+    reviewer = await login(app, emailOf('reviewer'));
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await archive.close();
+  });
+
+  it('catalogues an incident with its facility, acts, people and segments, all in its history', async () => {
+    const facility = await call(app, investigator, 'POST', '/api/facilities', {
+      name: 'ИК-7 Сегежа',
+      aliases: ['IK-7 Segezha', 'ФКУ ИК-7'],
+      type: 'penal colony',
+      region: 'Карелия',
+      latitude: 63.74,
+      longitude: 34.31,
+    });
+    expect(facility.statusCode, facility.body).toBe(201);
+    const facilityId = facility.json<{ id: string }>().id;
+
+    const created = await call(app, investigator, 'POST', '/api/incidents', {
+      title: `Избиение в ШИЗО ${HOSTILE}`,
+      startsAt: '2020-02-18T14:22:05+03:00',
+      endsAt: '2020-02-18T14:40:00+03:00',
+      facilityId,
+      acts: ['beating', 'humiliation'],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const incident = created.json<Incident>();
+    expect(incident).toMatchObject({ facility: 'ИК-7 Сегежа', status: 'open' });
+    expect(incident.title).toContain(HOSTILE); // stored as given; the UI renders it as text
+
+    const person = await call(app, investigator, 'POST', '/api/people', {
+      pseudonym: 'Заключённый А',
+      realName: REAL_NAME,
+    });
+    expect(person.statusCode, person.body).toBe(201);
+    const personId = person.json<{ id: string; hasRealName: boolean }>().id;
+    expect(person.json<{ hasRealName: boolean }>().hasRealName).toBe(true);
+    expect(person.body).not.toContain('SENTINEL');
+
+    const link = await call(app, investigator, 'POST', `/api/incidents/${incident.id}/people`, {
+      personId,
+      role: 'victim',
+    });
+    expect(link.statusCode, link.body).toBe(204);
+
+    const segment = await call(app, investigator, 'POST', '/api/segments', {
+      itemId,
+      start: 250,
+      end: 280.5,
+      incidentId: incident.id,
+      note: 'Удары дубинкой',
+      tags: ['дубинка'],
+      people: [personId],
+    });
+    expect(segment.statusCode, segment.body).toBe(201);
+
+    const updated = await call(app, investigator, 'PATCH', `/api/incidents/${incident.id}`, {
+      status: 'documented',
+    });
+    expect(updated.json<Incident>().status).toBe('documented');
+
+    const page = await call(app, reviewer, 'GET', `/api/incidents/${incident.id}`);
+    expect(page.statusCode).toBe(200);
+    const body = page.json<{
+      people: { pseudonym: string; role: string }[];
+      segments: { start: number; end: number; itemPath: string; note: string }[];
+      items: string[];
+      history: { action: string; actor: string }[];
+    }>();
+    expect(body.people).toEqual([{ id: personId, pseudonym: 'Заключённый А', role: 'victim' }]);
+    expect(body.segments).toEqual([
+      expect.objectContaining({ start: 250, end: 280.5, itemPath: 'камера-01.mp4' }),
+    ]);
+    expect(body.items).toEqual([itemId]);
+    expect(body.history.map((h) => h.action)).toEqual([
+      'incident.created',
+      'person.linked',
+      'incident.updated',
+    ]);
+    expect(page.body).not.toContain('SENTINEL');
+
+    const onItem = await call(app, reviewer, 'GET', `/api/items/${itemId}/segments`);
+    expect(onItem.json<unknown[]>()).toHaveLength(1);
+    const listed = await call(app, reviewer, 'GET', '/api/incidents?status=documented');
+    expect(listed.json<{ incidents: Incident[] }>().incidents.map((i) => i.id)).toEqual([
+      incident.id,
+    ]);
+  });
+
+  it('keeps real names out of lists, pages and the log; viewing one is recorded', async () => {
+    const person = await call(app, investigator, 'POST', '/api/people', {
+      pseudonym: 'Свидетель Б',
+      realName: REAL_NAME,
+    });
+    const id = person.json<{ id: string }>().id;
+    for (const url of ['/api/people', `/api/people/${id}`]) {
+      const res = await call(app, reviewer, 'GET', url);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).not.toContain('SENTINEL');
+    }
+    expect((await call(app, reviewer, 'POST', `/api/people/${id}/real-name`)).statusCode).toBe(403);
+    const shown = await call(app, investigator, 'POST', `/api/people/${id}/real-name`);
+    expect(shown.json()).toEqual({ realName: REAL_NAME });
+    const events = await eventsFor(archive.db, 'person', id);
+    expect(events.map((e) => [e.action, e.actor])).toEqual([
+      ['person.created', emailOf('investigator')],
+      ['person.real-name-viewed', emailOf('investigator')],
+    ]);
+    for await (const e of readCustodyLog(archive.db))
+      expect(JSON.stringify(e.payload)).not.toContain('SENTINEL');
+  });
+
+  it('refuses what does not hold together, with the field named', async () => {
+    const cases: [string, string, unknown, string][] = [
+      [
+        'POST',
+        '/api/incidents',
+        { title: 'x', acts: ['no-such-act'] },
+        'CATALOGUE.INVALID_REFERENCE',
+      ],
+      [
+        'POST',
+        '/api/incidents',
+        { title: 'x', startsAt: '2020-02-18T15:00:00Z', endsAt: '2020-02-18T14:00:00Z' },
+        'REQUEST.INVALID',
+      ],
+      ['POST', '/api/segments', { itemId, start: 10, end: 5 }, 'REQUEST.INVALID'],
+      [
+        'POST',
+        '/api/segments',
+        { itemId: '00000000-0000-4000-8000-000000000000', start: 1, end: 2 },
+        'CATALOGUE.INVALID_REFERENCE',
+      ],
+      [
+        'PATCH',
+        '/api/incidents/00000000-0000-4000-8000-000000000000',
+        { status: 'closed' },
+        'CATALOGUE.NOT_FOUND',
+      ],
+    ];
+    for (const [method, url, payload, code] of cases) {
+      const res = await call(app, investigator, method as 'POST', url, payload);
+      expect(res.json<{ error: { code: string } }>().error.code, `${method} ${url}`).toBe(code);
+    }
+  });
+
+  it('lets an admin extend the vocabulary of acts, and nobody else', async () => {
+    const act = { code: 'electric-shock', labelEn: 'Electric shock', labelRu: 'Электрошок' };
+    expect((await call(app, investigator, 'POST', '/api/violation-types', act)).statusCode).toBe(
+      403,
+    );
+    const admin = await login(app, emailOf('admin'));
+    expect((await call(app, admin, 'POST', '/api/violation-types', act)).statusCode).toBe(201);
+    const incident = await call(app, investigator, 'POST', '/api/incidents', {
+      title: 'Пытки током',
+      acts: ['electric-shock'],
+    });
+    expect(incident.statusCode, incident.body).toBe(201);
+  });
+
+  it('withdraws a segment without erasing its record, and the archive still verifies', async () => {
+    const created = await call(app, investigator, 'POST', '/api/segments', {
+      itemId,
+      start: 1,
+      end: 2,
+    });
+    const id = created.json<{ id: string }>().id;
+    expect((await call(app, investigator, 'DELETE', `/api/segments/${id}`)).statusCode).toBe(204);
+    expect((await call(app, investigator, 'DELETE', `/api/segments/${id}`)).statusCode).toBe(404);
+    const events = await eventsFor(archive.db, 'segment', id);
+    expect(events.map((e) => e.action)).toEqual(['segment.created', 'segment.deleted']);
+    const report = await verifyArchive(archive, { quick: true });
+    expect(report.problems).toEqual([]);
+  });
+});
