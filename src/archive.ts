@@ -4,6 +4,9 @@ import path from 'node:path';
 import { FfprobeProber } from './adapters/ffprobe.ts';
 import { FsBlobStore } from './adapters/blob-fs.ts';
 import { FileCheckpointSigner } from './adapters/signer-file.ts';
+import { FfmpegRunner } from './adapters/ffmpeg.ts';
+import { openJobQueue } from './adapters/queue-pgboss.ts';
+import type { JobQueue } from './core/jobs/queue.ts';
 import { argon2Hasher } from './adapters/password-argon2.ts';
 import { otplibTotp } from './adapters/totp.ts';
 import { OpensslTimestampAuthority, verifyTimestamp } from './adapters/tsa.ts';
@@ -13,6 +16,7 @@ import type {
   BlobStore,
   CheckpointSigner,
   Clock,
+  MediaDeriver,
   MediaProber,
   PasswordHasher,
   TimestampAuthority,
@@ -48,6 +52,13 @@ export interface Archive {
   readonly organization: string | undefined;
   readonly passwords: PasswordHasher;
   readonly totp: TotpService;
+  readonly deriver: MediaDeriver;
+  readonly derivativesDir: string;
+  /**
+   * The job queue, started on first use (it costs a fraction of a second, so commands that do
+   * not need it never pay): `serve`, `process` and `jobs` call this.
+   */
+  startJobs(): Promise<JobQueue>;
   close(): Promise<void>;
 }
 
@@ -140,6 +151,12 @@ async function assemble(config: Config, marker: Marker): Promise<Archive> {
     const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
     await blobs.init();
     const db = handle;
+    const queue = openJobQueue(
+      db.pglite !== null
+        ? { kind: 'pglite', pglite: db.pglite, db: db.db }
+        : { kind: 'postgres', url: config.databaseUrl ?? '' },
+    );
+    let started: Promise<JobQueue> | undefined;
     return {
       id: marker.id,
       dataDir: config.dataDir,
@@ -158,7 +175,11 @@ async function assemble(config: Config, marker: Marker): Promise<Archive> {
       organization: config.organization,
       passwords: argon2Hasher,
       totp: otplibTotp,
+      deriver: new FfmpegRunner({ timeoutMs: 10 * 60_000 }),
+      derivativesDir: path.join(config.dataDir, 'derivatives'),
+      startJobs: () => (started ??= queue.start().then(() => queue)),
       close: async () => {
+        if (started !== undefined) await (await started).stop(); // before the database closes
         await db.close();
         await releaseLock();
       },

@@ -6,6 +6,7 @@ import { registerInit } from './commands/init.ts';
 import { registerItems } from './commands/items.ts';
 import { registerSeal } from './commands/seal.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerJobs } from './commands/jobs.ts';
 import { registerVerify } from './commands/verify.ts';
 import { EXIT, reportError } from './output.ts';
 
@@ -25,6 +26,13 @@ registerVerify(program);
 registerSeal(program);
 registerExport(program);
 registerServe(program);
+registerJobs(program);
+
+// `custody items list | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   'MEDIA.PROBE_TIMEOUT': 'ffprobe took too long',
   'MEDIA.TRUNCATED': 'the media file is truncated',
   'MEDIA.NO_STREAMS': 'the media file has no audio or video streams',
+  'MEDIA.TRANSCODE_FAILED': 'ffmpeg could not make a derivative',
+  'MEDIA.TRANSCODE_TIMEOUT': 'ffmpeg took too long or stopped making progress',
   'ITEM.NOT_FOUND': 'no such item',
   'ITEM.AMBIGUOUS': 'the id prefix matches several items',
   'ACQUISITION.NOT_FOUND': 'no such acquisition',

@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Sha256 } from '../domain/hash.ts';
+import type { FfmpegProgress } from '../domain/ffmpeg-commands.ts';
+import type { MediaSummary } from '../domain/media-summary.ts';
 
 /**
  * The seams where deployment modes differ (local files vs S3) or where an outside program is
@@ -95,6 +97,22 @@ export interface TotpService {
   /** otpauth:// URI for authenticator apps (shown as text or a QR code). */
   uri(secret: string, label: string): string;
   verify(secret: string, code: string): Promise<boolean>;
+}
+
+/** Makes the derivatives people watch instead of the original (ffmpeg, as hostile input). */
+export interface MediaDeriver {
+  proxy(
+    input: string,
+    target: string,
+    summary: MediaSummary,
+    onProgress?: (p: FfmpegProgress) => void,
+  ): Promise<{ readonly size: number }>;
+  poster(input: string, target: string, summary: MediaSummary): Promise<{ readonly size: number }>;
+  contactSheet(
+    input: string,
+    target: string,
+    summary: MediaSummary,
+  ): Promise<{ readonly size: number }>;
 }
 
 export interface Clock {

@@ -8,6 +8,8 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly kind: DatabaseKind;
+  /** The embedded database's instance (the job queue shares its connection lock); null on a server. */
+  readonly pglite: PGlite | null;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function openPglite(dir: string): Promise<DatabaseHandle> {
   return {
     db,
     kind: 'pglite',
+    pglite,
     close: async () => {
       await db.destroy(); // closes the PGlite instance too
     },
@@ -59,6 +62,7 @@ export function openPostgres(url: string): DatabaseHandle {
   return {
     db,
     kind: 'postgres',
+    pglite: null,
     close: async () => {
       await db.destroy();
     },

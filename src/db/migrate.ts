@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-checkpoints.ts';
 import * as m0003 from './migrations/0003-accounts.ts';
 import * as m0004 from './migrations/0004-catalogue.ts';
+import * as m0005 from './migrations/0005-derivatives.ts';
 import type { Database } from './schema.ts';
 
 /** Forward-only migrations, in order. A released migration is never edited. */
@@ -12,6 +13,7 @@ const MIGRATIONS: readonly { name: string; up: (db: Kysely<unknown>) => Promise<
   { name: '0002-checkpoints', up: m0002.up },
   { name: '0003-accounts', up: m0003.up },
   { name: '0004-catalogue', up: m0004.up },
+  { name: '0005-derivatives', up: m0005.up },
 ];
 
 /**

@@ -193,6 +193,16 @@ export interface SegmentTable {
   deleted_at: Date | null;
 }
 
+export type DerivativeKind = 'proxy' | 'poster' | 'contact-sheet';
+
+export interface DerivativeTable {
+  item_id: string;
+  kind: DerivativeKind;
+  sha256: string;
+  size: number;
+  created_at: Date;
+}
+
 export interface Database {
   custody_event: CustodyEventTable;
   acquisition: AcquisitionTable;
@@ -211,6 +221,7 @@ export interface Database {
   person: PersonTable;
   incident_person: { incident_id: string; person_id: string; role: PersonRole };
   segment: SegmentTable;
+  derivative: DerivativeTable;
   schema_migration: { name: string; applied_at: Generated<Date> };
 }
 

@@ -33,6 +33,7 @@ export const CUSTODY_ACTIONS = [
   'segment.created',
   'segment.updated',
   'segment.deleted',
+  'derivative.created',
 ] as const;
 export type CustodyAction = (typeof CUSTODY_ACTIONS)[number];
 

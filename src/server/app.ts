@@ -7,6 +7,7 @@ import { declareAccess } from './access.ts';
 import { answerErrors } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
+import { mediaRoutes } from './routes/media.ts';
 import { itemRoutes } from './routes/items.ts';
 import { secure } from './security.ts';
 import { serveWeb } from './web.ts';
@@ -69,7 +70,8 @@ export async function buildApp(archive: Archive, opts: AppOptions = {}): Promise
   authRoutes(app, archive, { secureCookies: opts.secureCookies === true });
   itemRoutes(app, archive);
   catalogueRoutes(app, archive);
-  await serveWeb(app, opts.webDist);
+  mediaRoutes(app, archive);
+  await serveWeb(app, opts.webDist, archive.derivativesDir);
   await app.ready();
   return app;
 }

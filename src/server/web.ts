@@ -19,11 +19,19 @@ function isFile(p: string): boolean {
   }
 }
 
-export async function serveWeb(app: FastifyInstance, dist = WEB_DIST): Promise<void> {
+export async function serveWeb(
+  app: FastifyInstance,
+  dist = WEB_DIST,
+  derivativesDir?: string,
+): Promise<void> {
   const built = fs.existsSync(path.join(dist, 'index.html'));
   // The plugin only lends reply.sendFile (which refuses paths outside `root`); the one route
   // below decides what is served, so its access is declared like every other route's.
-  if (built) await app.register(fastifyStatic, { root: dist, serve: false });
+  // sendFile with an explicit root (derivatives) needs that root allowed too.
+  await app.register(fastifyStatic, {
+    root: derivativesDir === undefined ? [dist] : [dist, derivativesDir],
+    serve: false,
+  });
   app.get(
     '/*',
     { config: { access: 'public' }, schema: { hide: true } },

@@ -5,6 +5,7 @@ import { seal } from '../../core/seal/seal.ts';
 import { buildApp } from '../../server/app.ts';
 import { withArchive, type GlobalOptions } from '../context.ts';
 import { usageError } from '../output.ts';
+import { workJobs } from './jobs.ts';
 
 interface ServeFlags {
   host: string;
@@ -35,6 +36,8 @@ export function registerServe(program: Command): void {
           logger: opts.quiet !== true,
         });
         const address = await app.listen({ host: flags.host, port });
+        // Proxies and thumbnails are made in this process, one of each kind at a time.
+        await workJobs(archive, 1);
         process.stdout.write(`Custody is serving ${address} (API docs: ${address}/api/docs)\n`);
         const setup = await setupInvitation(archive);
         if (setup !== null)

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { isUuid } from '../../domain/ids.ts';
+
+/**
+ * The job catalogue (DESIGN rule 3): one name, one payload type, one handler, idempotent,
+ * checked at boot. A job's name and payload are a stored contract: jobs written by one
+ * version are worked by the next, so a payload that must change gets a new name.
+ */
+export interface JobCatalogue {
+  /** A browser-playable proxy of a video item; the original blob is only read. */
+  'media.proxy': ItemJob;
+  /** Poster frame and contact sheet of a video or image item. */
+  'media.thumbnails': ItemJob;
+}
+
+export type JobName = keyof JobCatalogue;
+export type JobPayload<N extends JobName> = JobCatalogue[N];
+
+export interface ItemJob {
+  readonly itemId: string;
+}
+
+export interface JobSpec<P> {
+  /** Checks payloads where they enter: on send, and again before the handler runs. */
+  readonly payload: z.ZodType<P>;
+  /**
+   * What the job is about. While a job with this key is queued, running or waiting to retry, a
+   * second send of it is dropped: sends are idempotent, and handlers must be too.
+   */
+  readonly key: (payload: P) => string;
+  /** The longest one attempt may run; past it the attempt fails (and is retried). */
+  readonly timeoutSeconds: number;
+  /** Attempts after the first; each waits longer than the one before. */
+  readonly retryLimit: number;
+}
+
+const itemJob = z.strictObject({
+  itemId: z.string().refine(isUuid, 'must be a lowercase UUID'),
+});
+
+export const JOBS: { readonly [N in JobName]: JobSpec<JobPayload<N>> } = {
+  'media.proxy': {
+    payload: itemJob,
+    key: (p) => `proxy:${p.itemId}`,
+    timeoutSeconds: 6 * 60 * 60, // a multi-hour DVR recording, transcoded on a laptop
+    retryLimit: 2,
+  },
+  'media.thumbnails': {
+    payload: itemJob,
+    key: (p) => `thumbnails:${p.itemId}`,
+    timeoutSeconds: 30 * 60,
+    retryLimit: 2,
+  },
+};
+
+export const JOB_NAMES = Object.freeze(Object.keys(JOBS)) as readonly JobName[];
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name);
+}
+
+/** Validates a payload from outside (HTTP body, CLI argument). Throws a readable error. */
+export function parseJobPayload<N extends JobName>(name: N, input: unknown): JobPayload<N> {
+  const spec: JobSpec<JobPayload<N>> = JOBS[name];
+  const parsed = spec.payload.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+      .join('; ');
+    throw new InvalidJobPayloadError(name, problems);
+  }
+  return parsed.data;
+}
+
+/** A payload that does not match its job's schema. Never worth retrying. */
+export class InvalidJobPayloadError extends Error {
+  readonly jobName: string;
+
+  constructor(jobName: string, problems: string) {
+    super(`invalid payload for job ${jobName}: ${problems}`);
+    this.name = 'InvalidJobPayloadError';
+    this.jobName = jobName;
+  }
+}
+
+/** What a handler learns about the attempt it is running. */
+export interface JobContext {
+  readonly id: string;
+  /** 0 on the first attempt, then 1, 2, … on retries. */
+  readonly retryCount: number;
+  /** Aborted when the attempt times out or the queue shuts down: stop, clean up, and throw. */
+  readonly signal: AbortSignal;
+}
+
+export type JobHandler<N extends JobName> = (
+  payload: JobPayload<N>,
+  job: JobContext,
+) => Promise<void>;
+
+export type JobHandlers = { readonly [N in JobName]: JobHandler<N> };
+
+/**
+ * The one place handlers are registered. The type asks for exactly one handler per job name
+ * (a missing name or an unknown one does not compile); the check here catches what a cast
+ * or a spread can still smuggle past it, at boot rather than when the first job arrives.
+ */
+export function defineHandlers(handlers: JobHandlers): JobHandlers {
+  const given = handlers as Readonly<Record<string, unknown>>;
+  const missing = JOB_NAMES.filter((n) => typeof given[n] !== 'function');
+  const unknown = Object.keys(given).filter((n) => !isJobName(n));
+  if (missing.length > 0 || unknown.length > 0) {
+    const problems = [
+      missing.length > 0 ? `no handler for ${missing.join(', ')}` : '',
+      unknown.length > 0 ? `handlers for jobs not in the catalogue: ${unknown.join(', ')}` : '',
+    ].filter((p) => p !== '');
+    throw new Error(`Job handlers do not match the catalogue: ${problems.join('; ')}.`);
+  }
+  return Object.freeze({ ...handlers });
+}
