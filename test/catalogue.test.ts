@@ -8,6 +8,7 @@ import { verifyArchive } from '../src/core/verify.ts';
 import { eventsFor, readCustodyLog } from '../src/db/custody-log.ts';
 import { createTestArchive, DATABASES, tempDir } from './helpers/archive.ts';
 import { appWithAccounts, call, emailOf, login } from './helpers/web.ts';
+import { custody } from './helpers/cli.ts';
 
 const REAL_NAME = 'SENTINEL Иван Петрович Сидоров';
 const HOSTILE = '<script>alert(1)</script>\u202Eevil';
@@ -211,5 +212,62 @@ describe.each(DATABASES)('the catalogue on %s', (database) => {
     expect(events.map((e) => e.action)).toEqual(['segment.created', 'segment.deleted']);
     const report = await verifyArchive(archive, { quick: true });
     expect(report.problems).toEqual([]);
+  });
+});
+
+describe('the catalogue from the command line', () => {
+  it('creates a facility, an incident and a person, links them, and shows the incident', async () => {
+    const data = path.join(await tempDir('cli-catalogue'), 'archive');
+    expect((await custody(['init', data])).code).toBe(0);
+    const json = async (args: string[]): Promise<Record<string, unknown>> => {
+      const r = await custody(['--data', data, '--json', ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as Record<string, unknown>;
+    };
+    const facility = await json(['facilities', 'create', '--name', 'СИЗО-1', '--alias', 'SIZO-1']);
+    const incident = await json([
+      'incidents',
+      'create',
+      '--title',
+      'Избиение при этапировании',
+      '--starts-at',
+      '2020-03-04T09:30:11+03:00',
+      '--facility',
+      String(facility['id']),
+      '--act',
+      'beating',
+    ]);
+    const person = await json(['people', 'create', '--pseudonym', 'Б', '--real-name', REAL_NAME]);
+    expect(JSON.stringify(person)).not.toContain('SENTINEL');
+    await json([
+      'incidents',
+      'link',
+      String(incident['id']),
+      String(person['id']),
+      '--role',
+      'witness',
+    ]);
+    const shown = await json(['incidents', 'show', String(incident['id'])]);
+    expect(shown).toMatchObject({
+      facility: 'СИЗО-1',
+      acts: ['beating'],
+      people: [{ pseudonym: 'Б', role: 'witness' }],
+      history: [
+        expect.objectContaining({ action: 'incident.created', actor: 'tester' }),
+        expect.objectContaining({ action: 'person.linked' }),
+      ],
+    });
+    const refused = await custody([
+      '--data',
+      data,
+      'incidents',
+      'create',
+      '--title',
+      'x',
+      '--act',
+      'nope',
+    ]);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain('CATALOGUE.INVALID_REFERENCE');
   });
 });

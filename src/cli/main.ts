@@ -7,6 +7,7 @@ import { registerItems } from './commands/items.ts';
 import { registerSeal } from './commands/seal.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerJobs } from './commands/jobs.ts';
+import { registerCatalogue } from './commands/catalogue.ts';
 import { registerVerify } from './commands/verify.ts';
 import { EXIT, reportError } from './output.ts';
 
@@ -27,6 +28,7 @@ registerSeal(program);
 registerExport(program);
 registerServe(program);
 registerJobs(program);
+registerCatalogue(program);
 
 // `custody items list | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -26,6 +26,8 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'ACQUISITION':
     case 'BAGIT':
     case 'EXPORT':
+    case 'CATALOGUE':
+    case 'REQUEST':
       return code === 'INGEST.INTERRUPTED' || code === 'EXPORT.INTERRUPTED'
         ? EXIT.interrupted
         : EXIT.input;

@@ -45,7 +45,7 @@ import {
 } from '../../db/catalogue-query.ts';
 import { eventsFor } from '../../db/custody-log.ts';
 import type { AccountRow } from '../../db/schema.ts';
-import { incidentJson, personJson, segmentJson } from './catalogue-json.ts';
+import { incidentJson, personJson, segmentJson } from '../../core/catalogue/views.ts';
 
 const READ = ['admin', 'investigator', 'reviewer'] as const;
 const WRITE = ['admin', 'investigator'] as const;
