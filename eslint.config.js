@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'eslint.config.js', '.tmp/**', 'bench/out/**'] },
+  { ignores: ['node_modules/**', 'eslint.config.js', '.tmp/**', 'bench/out/**', 'web/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(ffmpeg postgresql fonts-dejavu-core util-linux time openssl python3)
+packages=(ffmpeg postgresql fonts-dejavu-core util-linux time openssl python3 chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -24,3 +24,9 @@ if [ ! -x node_modules/node/bin/node ] || [ package-lock.json -nt node_modules/.
   npm ci --no-audit --no-fund --loglevel=error
 fi
 node_modules/node/bin/node --version >/dev/null
+
+# The web app, served by `custody serve` from web/dist.
+if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/vite.config.ts -newer web/dist/index.html 2>/dev/null | head -1)" ]; then
+  echo "Building the web app"
+  npm run --silent build:web >/dev/null
+fi

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 npm run --silent typecheck
+npm run --silent typecheck:web
 npm run --silent lint
 npm run --silent format:check
 npm run --silent test

@@ -1,17 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startThrowawayPostgres } from './helpers/pg-cluster.ts';
 
 /**
  * Starts a throwaway PostgreSQL cluster on loopback for the database suites (every database
  * test runs on PGlite and on this server). Debian's server binaries are required: the test
  * command installs them; a missing server fails the run rather than skipping half the tests.
  */
-const PG_BIN = '/usr/lib/postgresql/15/bin';
-
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresUrl: string;
@@ -24,74 +18,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     project.provide('postgresUrl', external);
     return () => undefined;
   }
-  if (!fs.existsSync(path.join(PG_BIN, 'initdb'))) {
-    throw new Error(
-      `PostgreSQL server binaries not found in ${PG_BIN}. Install them: apt-get install postgresql (the README test command does).`,
-    );
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-pg-'));
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
-  const run = (cmd: string, args: string[]): void => {
-    const full = asRoot
-      ? (['runuser', ['-u', 'postgres', '--', cmd, ...args]] as const)
-      : ([cmd, args] as const);
-    const r = spawnSync(full[0], full[1], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}${r.stdout}`);
-  };
-  const port = await freePort();
-  const data = path.join(dir, 'data');
-  run(path.join(PG_BIN, 'initdb'), [
-    '-D',
-    data,
-    '-U',
-    'custody',
-    '--auth=trust',
-    '-E',
-    'UTF8',
-    '--locale=C.UTF-8',
-  ]);
-  run(path.join(PG_BIN, 'pg_ctl'), [
-    '-D',
-    data,
-    '-l',
-    path.join(dir, 'log'),
-    '-w',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`,
-    'start',
-  ]);
-  project.provide('postgresUrl', `postgres://custody@127.0.0.1:${port}/postgres`);
-  return () => {
-    spawnSync(
-      asRoot ? 'runuser' : path.join(PG_BIN, 'pg_ctl'),
-      asRoot
-        ? [
-            '-u',
-            'postgres',
-            '--',
-            path.join(PG_BIN, 'pg_ctl'),
-            '-D',
-            data,
-            '-m',
-            'immediate',
-            'stop',
-          ]
-        : ['-D', data, '-m', 'immediate', 'stop'],
-    );
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
+  const { url, stop } = await startThrowawayPostgres();
+  project.provide('postgresUrl', url);
+  return stop;
 }

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
@@ -32,6 +33,7 @@ function pgliteStartParams(): string[] {
 export async function openPglite(dir: string): Promise<DatabaseHandle> {
   const pglite = await PGlite.create(dir, {
     parsers: { [INT8_OID]: parseInt8 },
+    extensions: { pg_trgm },
     startParams: pgliteStartParams(),
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });

@@ -8,6 +8,22 @@ export interface ItemFilter {
   readonly kind?: string | undefined;
   readonly acquisitionId?: string | undefined;
   readonly withProblems?: boolean | undefined;
+  /** Text anywhere in a path, a segment note or the media metadata (device tags included). */
+  readonly search?: string | undefined;
+  /** Seen under this folder (path prefix, without a trailing slash). */
+  readonly folder?: string | undefined;
+  /** Recorded (media creation time) within [from, to]. */
+  readonly recordedFrom?: Date | undefined;
+  readonly recordedTo?: Date | undefined;
+  readonly minSeconds?: number | undefined;
+  readonly maxSeconds?: number | undefined;
+  /** Linked to an incident by at least one segment (true), or by none (false). */
+  readonly linked?: boolean | undefined;
+}
+
+/** LIKE pattern for text containing `s` literally (%, _ and \\ escaped). */
+function contains(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export async function itemsPage(
@@ -24,6 +40,49 @@ export async function itemsPage(
     .limit(limit);
   if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
   if (filter.withProblems === true) q = q.where(sql<boolean>`problems <> '[]'::jsonb`);
+  if (filter.search !== undefined && filter.search.trim() !== '') {
+    const like = contains(filter.search.trim());
+    q = q.where((eb) =>
+      eb.or([
+        eb('item.id', 'in', (sub) =>
+          sub
+            .selectFrom('sighting')
+            .select('sighting.item_id')
+            .where('sighting.path_display', 'ilike', like)
+            .$narrowType<{ item_id: string }>(),
+        ),
+        eb('item.id', 'in', (sub) =>
+          sub
+            .selectFrom('segment')
+            .select('segment.item_id')
+            .where('segment.note', 'ilike', like)
+            .where('segment.deleted_at', 'is', null),
+        ),
+        eb(sql`item.media::text`, 'ilike', like),
+      ]),
+    );
+  }
+  if (filter.folder !== undefined) {
+    const prefix = `${filter.folder.replace(/\/+$/, '').replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
+    q = q.where('item.id', 'in', (sub) =>
+      sub
+        .selectFrom('sighting')
+        .select('sighting.item_id')
+        .where('sighting.path_display', 'like', prefix)
+        .$narrowType<{ item_id: string }>(),
+    );
+  }
+  const recorded = sql<string>`(item.media->>'creationTime')`;
+  if (filter.recordedFrom !== undefined)
+    q = q.where(recorded, '>=', filter.recordedFrom.toISOString());
+  if (filter.recordedTo !== undefined) q = q.where(recorded, '<=', filter.recordedTo.toISOString());
+  const seconds = sql<number>`((item.media->>'durationSeconds')::double precision)`;
+  if (filter.minSeconds !== undefined) q = q.where(seconds, '>=', filter.minSeconds);
+  if (filter.maxSeconds !== undefined) q = q.where(seconds, '<=', filter.maxSeconds);
+  if (filter.linked !== undefined) {
+    const linkedQuery = sql<boolean>`EXISTS (SELECT 1 FROM segment WHERE segment.item_id = item.id AND segment.incident_id IS NOT NULL AND segment.deleted_at IS NULL)`;
+    q = q.where(filter.linked ? linkedQuery : sql<boolean>`NOT ${linkedQuery}`);
+  }
   if (filter.acquisitionId !== undefined) {
     const acquisitionId = filter.acquisitionId;
     q = q.where((eb) =>

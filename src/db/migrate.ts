@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002-checkpoints.ts';
 import * as m0003 from './migrations/0003-accounts.ts';
 import * as m0004 from './migrations/0004-catalogue.ts';
 import * as m0005 from './migrations/0005-derivatives.ts';
+import * as m0006 from './migrations/0006-search.ts';
 import type { Database } from './schema.ts';
 
 /** Forward-only migrations, in order. A released migration is never edited. */
@@ -14,6 +15,7 @@ const MIGRATIONS: readonly { name: string; up: (db: Kysely<unknown>) => Promise<
   { name: '0003-accounts', up: m0003.up },
   { name: '0004-catalogue', up: m0004.up },
   { name: '0005-derivatives', up: m0005.up },
+  { name: '0006-search', up: m0006.up },
 ];
 
 /**

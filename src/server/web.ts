@@ -47,9 +47,13 @@ export async function serveWeb(
           .status(503)
           .send('The web app is not built yet: run "npm run build:web" (scripts/setup.sh does).\n');
       const file = decodeURIComponent(url).replace(/^\/+/, '');
-      if (file.startsWith('assets/') && isFile(path.join(dist, file)))
+      if (file.startsWith('assets/')) {
+        // A missing asset (an old page after a rebuild) is a 404, not the app's index.html.
+        if (!isFile(path.join(dist, file)))
+          return reply.status(404).type('text/plain; charset=utf-8').send('No such file.\n');
         // Content-hashed names: safe to cache for good.
         return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(file);
+      }
       if (file !== '' && !file.includes('/') && isFile(path.join(dist, file)))
         return reply.header('cache-control', 'no-cache').sendFile(file);
       return reply.header('cache-control', 'no-cache').sendFile('index.html');

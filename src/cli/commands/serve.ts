@@ -43,9 +43,10 @@ export function registerServe(program: Command): void {
         if (setup !== null)
           process.stdout.write(
             [
-              'No admin account yet. Create it within 72 hours with this one-time setup token',
+              'No admin account yet. Create it within 72 hours with this one-time setup link',
               '(anyone who can read this console can use it):',
-              `  ${setup}`,
+              `  ${address}/setup#token=${setup}`,
+              'or, without a browser:',
               `  curl -X POST ${address}/api/invitations/accept -H 'content-type: application/json' \\`,
               `    -d '{"token":"${setup}","email":"you@example.org","displayName":"Your name","password":"a long passphrase"}'`,
               '',

@@ -78,6 +78,33 @@ export function authRoutes(
     },
   );
 
+  app.get(
+    '/api/setup',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Whether the archive still needs its first admin (via the setup link)',
+        tags: ['accounts'],
+        response: {
+          200: {
+            type: 'object',
+            required: ['setupRequired'],
+            properties: { setupRequired: { type: 'boolean' } },
+          },
+        },
+      },
+    },
+    async (_request, reply) => {
+      const admin = await deps.db
+        .selectFrom('account')
+        .select('id')
+        .where('role', '=', 'admin')
+        .where('disabled_at', 'is', null)
+        .executeTakeFirst();
+      return reply.send({ setupRequired: admin === undefined });
+    },
+  );
+
   app.post<{ Body: { email: string; password: string; totp?: string } }>(
     '/api/session',
     {

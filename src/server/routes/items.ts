@@ -72,6 +72,13 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
       kind?: string;
       acquisition?: string;
       problems?: boolean;
+      q?: string;
+      folder?: string;
+      recordedFrom?: string;
+      recordedTo?: string;
+      minSeconds?: number;
+      maxSeconds?: number;
+      linked?: boolean;
     };
   }>(
     '/api/items',
@@ -89,6 +96,17 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
             kind: { type: 'string', enum: ITEM_KINDS },
             acquisition: { type: 'string', format: 'uuid' },
             problems: { type: 'boolean' },
+            q: {
+              type: 'string',
+              maxLength: 200,
+              description: 'text in a path, a segment note or the media metadata',
+            },
+            folder: { type: 'string', maxLength: 1000, description: 'seen under this folder' },
+            recordedFrom: { type: 'string', format: 'date-time' },
+            recordedTo: { type: 'string', format: 'date-time' },
+            minSeconds: { type: 'number', minimum: 0 },
+            maxSeconds: { type: 'number', minimum: 0 },
+            linked: { type: 'boolean', description: 'linked to an incident (or not)' },
           },
         },
         response: {
@@ -108,7 +126,18 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
       const limit = q.limit ?? 100;
       const rows = await itemsPage(
         deps.db,
-        { kind: q.kind, acquisitionId: q.acquisition, withProblems: q.problems },
+        {
+          kind: q.kind,
+          acquisitionId: q.acquisition,
+          withProblems: q.problems,
+          search: q.q,
+          folder: q.folder,
+          recordedFrom: q.recordedFrom === undefined ? undefined : new Date(q.recordedFrom),
+          recordedTo: q.recordedTo === undefined ? undefined : new Date(q.recordedTo),
+          minSeconds: q.minSeconds,
+          maxSeconds: q.maxSeconds,
+          linked: q.linked,
+        },
         q.after ?? '',
         limit,
       );

@@ -1,0 +1,390 @@
+/**
+ * The REST API, typed by hand after /api/openapi.json. Every request is same-origin with the
+ * session cookie; every error answer is `{error: {code, message, hint}}`, which becomes an
+ * ApiError so pages can show the server's message and hint.
+ */
+
+export const ROLES = ['admin', 'investigator', 'reviewer', 'partner'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ITEM_KINDS = ['video', 'audio', 'image', 'document', 'other'] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];
+
+export interface Account {
+  readonly id: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly totp: boolean;
+}
+
+export interface ItemPath {
+  readonly acquisitionId: string;
+  readonly acquisition: string;
+  readonly path: string;
+  readonly mtime: string | null;
+  readonly mode: string | null;
+}
+
+export interface StreamSummary {
+  readonly index: number;
+  readonly type: string;
+  readonly codec: string | null;
+  readonly width?: number;
+  readonly height?: number;
+  readonly frameRate?: number;
+  readonly sampleRate?: number;
+  readonly channels?: number;
+  readonly durationSeconds?: number;
+}
+
+/** ffprobe's summary. Untrusted data: every field may be missing or of another type. */
+export interface MediaSummary {
+  readonly container?: string | null;
+  readonly durationSeconds?: number | null;
+  readonly bitRate?: number | null;
+  readonly width?: number | null;
+  readonly height?: number | null;
+  readonly frameRate?: number | null;
+  readonly videoCodec?: string | null;
+  readonly audioCodec?: string | null;
+  /** StreamSummary[] when well formed; checked before use. */
+  readonly streams?: unknown;
+  readonly creationTime?: string | null;
+  /** Record<string, string> when well formed; checked before use. */
+  readonly deviceTags?: unknown;
+}
+
+export interface Problem {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface Item {
+  readonly id: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly kind: ItemKind;
+  readonly ingestedAt: string;
+  readonly probeStatus: string;
+  readonly paths: readonly ItemPath[];
+  readonly media: MediaSummary | null;
+  readonly problems: readonly Problem[];
+}
+
+export interface CustodyEvent {
+  readonly seq: number | string;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly payload: unknown;
+  /** Absent in an incident's history (the item page shows it). */
+  readonly hash?: string;
+}
+
+export interface ItemDetail extends Item {
+  readonly events: readonly CustodyEvent[];
+}
+
+export interface ItemsPage {
+  readonly items: readonly Item[];
+  readonly next: string | null;
+}
+
+export interface ItemsFilter {
+  readonly kind?: ItemKind | undefined;
+  readonly problems?: boolean | undefined;
+  readonly acquisition?: string | undefined;
+  /** Text in a path, a segment note or the media metadata. */
+  readonly q?: string | undefined;
+  /** Seen under this folder. */
+  readonly folder?: string | undefined;
+  /** Recorded (media creation time) from and to: ISO times with an offset. */
+  readonly recordedFrom?: string | undefined;
+  readonly recordedTo?: string | undefined;
+  readonly minSeconds?: number | undefined;
+  readonly maxSeconds?: number | undefined;
+  /** Linked to an incident by a segment (true), by none (false). */
+  readonly linked?: boolean | undefined;
+}
+
+export const INCIDENT_STATUSES = ['open', 'documented', 'verified', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const PERSON_ROLES = ['victim', 'perpetrator', 'witness', 'official'] as const;
+export type PersonRole = (typeof PERSON_ROLES)[number];
+
+export interface Segment {
+  readonly id: string;
+  readonly itemId: string;
+  /** The item's first path as shown (only in lists that gather segments of many items). */
+  readonly itemPath: string | null;
+  /** Seconds on the original's timeline (the proxy keeps it). */
+  readonly start: number;
+  readonly end: number;
+  readonly incidentId: string | null;
+  readonly note: string;
+  readonly tags: readonly string[];
+  readonly people: readonly string[];
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface SegmentInput {
+  readonly itemId: string;
+  readonly start: number;
+  readonly end: number;
+  readonly incidentId?: string | null;
+  readonly note?: string;
+  readonly tags?: readonly string[];
+}
+
+export interface Incident {
+  readonly id: string;
+  readonly title: string;
+  readonly startsAt: string | null;
+  readonly endsAt: string | null;
+  readonly facilityId: string | null;
+  readonly facility: string | null;
+  readonly description: string;
+  readonly status: IncidentStatus;
+  readonly acts: readonly string[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface IncidentPerson {
+  readonly id: string;
+  readonly pseudonym: string;
+  readonly role: PersonRole;
+}
+
+export interface IncidentDetail extends Incident {
+  readonly people: readonly IncidentPerson[];
+  readonly segments: readonly Segment[];
+  readonly items: readonly string[];
+  readonly history: readonly CustodyEvent[];
+}
+
+export interface IncidentInput {
+  readonly title: string;
+  readonly startsAt?: string | null;
+  readonly endsAt?: string | null;
+  readonly facilityId?: string | null;
+  readonly description?: string;
+  readonly status?: IncidentStatus;
+  readonly acts?: readonly string[];
+}
+
+export interface IncidentsPage {
+  readonly incidents: readonly Incident[];
+  readonly next: string | null;
+}
+
+/** A person as the catalogue shows them: by pseudonym only, never by real name. */
+export interface Person {
+  readonly id: string;
+  readonly pseudonym: string;
+  readonly note: string;
+  readonly hasRealName: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** Facilities come as stored (snake_case). */
+export interface Facility {
+  readonly id: string;
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly type: string;
+  readonly region: string;
+}
+
+export interface ViolationType {
+  readonly code: string;
+  readonly label_en: string;
+  readonly label_ru: string;
+}
+
+export const JOB_STATES = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export interface Job {
+  readonly id: string;
+  readonly name: string;
+  readonly state: JobState;
+  readonly payload: { readonly itemId?: string } | null;
+  readonly createdOn: string;
+  readonly startedOn: string | null;
+  readonly completedOn: string | null;
+  readonly error: string | null;
+  readonly retryCount: number;
+  readonly retryLimit: number;
+}
+
+export interface JobsAnswer {
+  readonly counts: Readonly<Record<string, Readonly<Record<JobState, number>>>>;
+  readonly jobs: readonly Job[];
+}
+
+/** Roles that may change the catalogue (the server checks again). */
+export const WRITE_ROLES: readonly Role[] = ['admin', 'investigator'];
+export const canWrite = (account: Account): boolean => WRITE_ROLES.includes(account.role);
+
+export class ApiError extends Error {
+  readonly code: string;
+  readonly hint: string | null;
+  readonly status: number;
+
+  constructor(status: number, code: string, message: string, hint: string | null) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/** Codes this client makes itself, for failures that never reached a server answer. */
+export const NETWORK_ERROR = 'CLIENT.NETWORK';
+export const UNEXPECTED_ANSWER = 'CLIENT.UNEXPECTED';
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ApiError(0, NETWORK_ERROR, '', null);
+  }
+  if (res.status === 204) return undefined as T;
+  const data: unknown = await res.json().catch(() => null);
+  if (res.ok && data !== null) return data as T;
+  const error = isRecord(data) ? data['error'] : undefined;
+  if (isRecord(error) && typeof error['code'] === 'string' && typeof error['message'] === 'string')
+    throw new ApiError(
+      res.status,
+      error['code'],
+      error['message'],
+      typeof error['hint'] === 'string' ? error['hint'] : null,
+    );
+  throw new ApiError(res.status, UNEXPECTED_ANSWER, '', null);
+}
+
+const itemFile = (id: string, file: string): string =>
+  `/api/items/${encodeURIComponent(id)}/${file}`;
+
+export const api = {
+  /** The signed-in account, or null when nobody is signed in. */
+  async me(): Promise<Account | null> {
+    try {
+      return await request<Account>('GET', '/api/me');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return null;
+      throw e;
+    }
+  },
+  login: (input: { email: string; password: string; totp?: string }) =>
+    request<Account>('POST', '/api/session', input),
+  logout: () => request<undefined>('DELETE', '/api/session'),
+  acceptInvitation: (input: {
+    token: string;
+    email: string;
+    displayName: string;
+    password: string;
+  }) => request<Account>('POST', '/api/invitations/accept', input),
+  invite: (input: { role: Role; email?: string }) =>
+    request<{ token: string; expiresAt: string }>('POST', '/api/invitations', input),
+  items(filter: ItemsFilter, after: string | null, limit: number): Promise<ItemsPage> {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (after !== null) q.set('after', after);
+    if (filter.kind !== undefined) q.set('kind', filter.kind);
+    if (filter.problems === true) q.set('problems', 'true');
+    if (filter.acquisition !== undefined) q.set('acquisition', filter.acquisition);
+    if (filter.q !== undefined && filter.q !== '') q.set('q', filter.q);
+    if (filter.folder !== undefined && filter.folder !== '') q.set('folder', filter.folder);
+    if (filter.recordedFrom !== undefined) q.set('recordedFrom', filter.recordedFrom);
+    if (filter.recordedTo !== undefined) q.set('recordedTo', filter.recordedTo);
+    if (filter.minSeconds !== undefined) q.set('minSeconds', String(filter.minSeconds));
+    if (filter.maxSeconds !== undefined) q.set('maxSeconds', String(filter.maxSeconds));
+    if (filter.linked !== undefined) q.set('linked', String(filter.linked));
+    return request<ItemsPage>('GET', `/api/items?${q.toString()}`);
+  },
+  item: (id: string) => request<ItemDetail>('GET', `/api/items/${encodeURIComponent(id)}`),
+  originalUrl: (id: string) => itemFile(id, 'original'),
+  proxyUrl: (id: string) => itemFile(id, 'proxy'),
+  posterUrl: (id: string) => itemFile(id, 'poster'),
+  contactSheetUrl: (id: string) => itemFile(id, 'contact-sheet'),
+  /**
+   * Whether the item's web copy exists yet: asks for its first byte only (the proxy answers
+   * Range requests), so nothing is downloaded until the player asks.
+   */
+  async proxyReady(id: string): Promise<boolean> {
+    let res: Response;
+    try {
+      res = await fetch(itemFile(id, 'proxy'), {
+        credentials: 'same-origin',
+        headers: { range: 'bytes=0-0' },
+        cache: 'no-store',
+      });
+    } catch {
+      throw new ApiError(0, NETWORK_ERROR, '', null);
+    }
+    await res.body?.cancel().catch(() => undefined);
+    if (res.ok) return true;
+    if (res.status === 404) return false;
+    if (res.status === 401) throw new ApiError(401, 'AUTH.REQUIRED', '', null);
+    throw new ApiError(res.status, UNEXPECTED_ANSWER, '', null);
+  },
+  jobs: (limit = 1000) => request<JobsAnswer>('GET', `/api/jobs?limit=${limit}`),
+
+  segments: (itemId: string) =>
+    request<Segment[]>('GET', `/api/items/${encodeURIComponent(itemId)}/segments`),
+  createSegment: (input: SegmentInput) => request<Segment>('POST', '/api/segments', input),
+  deleteSegment: (id: string) =>
+    request<undefined>('DELETE', `/api/segments/${encodeURIComponent(id)}`),
+
+  incidents(
+    filter: { status?: IncidentStatus | undefined },
+    after: string | null,
+    limit: number,
+  ): Promise<IncidentsPage> {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (after !== null) q.set('after', after);
+    if (filter.status !== undefined) q.set('status', filter.status);
+    return request<IncidentsPage>('GET', `/api/incidents?${q.toString()}`);
+  },
+  incident: (id: string) =>
+    request<IncidentDetail>('GET', `/api/incidents/${encodeURIComponent(id)}`),
+  createIncident: (input: IncidentInput) => request<Incident>('POST', '/api/incidents', input),
+  updateIncident: (id: string, patch: Partial<IncidentInput>) =>
+    request<Incident>('PATCH', `/api/incidents/${encodeURIComponent(id)}`, patch),
+  linkPerson: (incidentId: string, input: { personId: string; role: PersonRole }) =>
+    request<undefined>('POST', `/api/incidents/${encodeURIComponent(incidentId)}/people`, input),
+
+  people: (after: string | null, limit: number) =>
+    request<{ people: Person[]; next: string | null }>(
+      'GET',
+      `/api/people?limit=${limit}${after === null ? '' : `&after=${encodeURIComponent(after)}`}`,
+    ),
+  /** Only a pseudonym and a note: the web app never sends or shows real names. */
+  createPerson: (input: { pseudonym: string; note?: string }) =>
+    request<Person>('POST', '/api/people', input),
+
+  facilities: () => request<Facility[]>('GET', '/api/facilities'),
+  createFacility: (input: { name: string; region?: string }) =>
+    request<Facility>('POST', '/api/facilities', input),
+  violationTypes: () => request<ViolationType[]>('GET', '/api/violation-types'),
+};

@@ -1,0 +1,163 @@
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  redirect,
+} from '@tanstack/react-router';
+import { INCIDENT_STATUSES, ITEM_KINDS, type IncidentStatus, type ItemKind } from './api.ts';
+import { Layout, NotFound } from './components/Layout.tsx';
+import { AcceptInvitationPage, SetupPage } from './pages/AccountForm.tsx';
+import { AdminInvitePage } from './pages/AdminInvite.tsx';
+import { ItemsPage } from './pages/Items.tsx';
+import { LoginPage } from './pages/Login.tsx';
+
+/** The items list's filters, all kept in the address so a search can be shared and reloaded. */
+export interface ItemsSearch {
+  kind?: ItemKind | undefined;
+  problems?: boolean | undefined;
+  /** Text in a path, a segment note or the media metadata. */
+  q?: string | undefined;
+  folder?: string | undefined;
+  /** Calendar days (YYYY-MM-DD) in the reader's time zone. */
+  recordedFrom?: string | undefined;
+  recordedTo?: string | undefined;
+  minSeconds?: number | undefined;
+  maxSeconds?: number | undefined;
+  linked?: boolean | undefined;
+}
+
+export interface ItemSearch {
+  /** Seconds on the item's timeline to open the player at. */
+  t?: number | undefined;
+}
+
+export interface IncidentsSearch {
+  status?: IncidentStatus | undefined;
+}
+
+const text = (v: unknown, max: number): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' && v.length <= max ? v : undefined;
+const flag = (v: unknown): boolean | undefined =>
+  v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined;
+const seconds = (v: unknown): number | undefined => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) && n >= 0 && n <= 1e7 ? n : undefined;
+};
+const day = (v: unknown): string | undefined =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined;
+
+export interface LoginSearch {
+  next?: string | undefined;
+  created?: boolean | undefined;
+}
+
+const rootRoute = createRootRoute({ component: Layout, notFoundComponent: NotFound });
+
+const indexRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  beforeLoad: () => {
+    // Throwing a redirect is how the router is told to go elsewhere.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    throw redirect({ to: '/items', search: {} });
+  },
+});
+
+const setupRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/setup',
+  component: SetupPage,
+});
+
+const inviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/invite',
+  component: AcceptInvitationPage,
+});
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/login',
+  validateSearch: (search: Record<string, unknown>): LoginSearch => ({
+    next: typeof search['next'] === 'string' ? search['next'] : undefined,
+    created: search['created'] === true || search['created'] === 'true' ? true : undefined,
+  }),
+  component: LoginPage,
+});
+
+const itemsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/items',
+  validateSearch: (search: Record<string, unknown>): ItemsSearch => ({
+    kind: (ITEM_KINDS as readonly unknown[]).includes(search['kind'])
+      ? (search['kind'] as ItemKind)
+      : undefined,
+    problems: search['problems'] === true || search['problems'] === 'true' ? true : undefined,
+    q: text(search['q'], 200),
+    folder: text(search['folder'], 1000),
+    recordedFrom: day(search['recordedFrom']),
+    recordedTo: day(search['recordedTo']),
+    minSeconds: seconds(search['minSeconds']),
+    maxSeconds: seconds(search['maxSeconds']),
+    linked: flag(search['linked']),
+  }),
+  component: ItemsPage,
+});
+
+// The pages past the list are loaded when first opened: the first page loads less script.
+export const itemRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/items/$id',
+  validateSearch: (search: Record<string, unknown>): ItemSearch => ({
+    t: seconds(search['t']),
+  }),
+  component: lazyRouteComponent(() => import('./pages/Item.tsx'), 'ItemPage'),
+});
+
+const incidentsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/incidents',
+  validateSearch: (search: Record<string, unknown>): IncidentsSearch => ({
+    status: (INCIDENT_STATUSES as readonly unknown[]).includes(search['status'])
+      ? (search['status'] as IncidentStatus)
+      : undefined,
+  }),
+  component: lazyRouteComponent(() => import('./pages/Incidents.tsx'), 'IncidentsPage'),
+});
+
+const incidentRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/incidents/$id',
+  component: lazyRouteComponent(() => import('./pages/Incident.tsx'), 'IncidentPage'),
+});
+
+const adminInviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/admin/invite',
+  component: AdminInvitePage,
+});
+
+const routeTree = rootRoute.addChildren([
+  indexRoute,
+  setupRoute,
+  inviteRoute,
+  loginRoute,
+  itemsRoute,
+  itemRoute,
+  incidentsRoute,
+  incidentRoute,
+  adminInviteRoute,
+]);
+
+export const router = createRouter({
+  routeTree,
+  scrollRestoration: true,
+  defaultPreload: false,
+});
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
