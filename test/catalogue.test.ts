@@ -33,8 +33,11 @@ describe.each(DATABASES)('the catalogue on %s', (database) => {
     const source = path.join(await tempDir('catalogue'), 'drive');
     await fs.mkdir(source);
     await fs.writeFile(path.join(source, 'камера-01.mp4'), 'not really a video\n');
+    await fs.writeFile(path.join(source, 'other.txt'), 'another file\n');
+    await fs.mkdir(path.join(source, 'DVR', 'ch1'), { recursive: true });
+    await fs.writeFile(path.join(source, 'DVR', 'ch1', '100%_x.txt'), 'in a folder\n');
     await ingest(archive, { source, acquisition: { name: 'A' } });
-    itemId = (await archive.db.selectFrom('item').select('id').executeTakeFirstOrThrow()).id;
+    itemId = await itemAt('камера-01.mp4');
     app = await appWithAccounts(archive);
     investigator = await login(app, emailOf('investigator'));
     reviewer = await login(app, emailOf('reviewer'));
@@ -44,6 +47,15 @@ describe.each(DATABASES)('the catalogue on %s', (database) => {
     await app.close();
     await archive.close();
   });
+
+  async function itemAt(p: string): Promise<string> {
+    const row = await archive.db
+      .selectFrom('sighting')
+      .select('item_id')
+      .where('path_display', '=', p)
+      .executeTakeFirstOrThrow();
+    return row.item_id ?? '';
+  }
 
   it('catalogues an incident with its facility, acts, people and segments, all in its history', async () => {
     const facility = await call(app, investigator, 'POST', '/api/facilities', {
@@ -126,6 +138,48 @@ describe.each(DATABASES)('the catalogue on %s', (database) => {
     expect(listed.json<{ incidents: Incident[] }>().incidents.map((i) => i.id)).toEqual([
       incident.id,
     ]);
+  });
+
+  it('finds items by path, segment note and metadata, by folder and by link to an incident', async () => {
+    const found = async (query: string): Promise<string[]> => {
+      const res = await call(app, reviewer, 'GET', `/api/items?${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ items: { id: string }[] }>().items.map((i) => i.id);
+    };
+    const other = await itemAt('other.txt');
+    const inFolder = await itemAt('DVR/ch1/100%_x.txt');
+    expect(await found(`q=${encodeURIComponent('КАМЕРА')}`)).toEqual([itemId]);
+    expect(await found(`q=${encodeURIComponent('дубинкой')}`)).toEqual([itemId]); // a segment note
+    expect(await found('q=%25_x')).toEqual([inFolder]); // % and _ are literal characters
+    expect(await found('q=nowhere-to-be-found')).toEqual([]);
+    expect(await found('folder=DVR')).toEqual([inFolder]);
+    expect(await found('folder=DV')).toEqual([]); // a folder, not a prefix of a name
+    expect(await found('linked=true')).toEqual([itemId]);
+    expect((await found('linked=false')).sort()).toEqual([other, inFolder].sort());
+  });
+
+  it('sorts largest or newest first and pages through every item exactly once', async () => {
+    for (const sort of ['size', 'ingested', 'duration', 'recorded', 'hash']) {
+      const seen: { id: string; size: number }[] = [];
+      let after = '';
+      for (let page = 0; page < 10; page++) {
+        const res = await call(
+          app,
+          reviewer,
+          'GET',
+          `/api/items?limit=1&sort=${sort}&after=${encodeURIComponent(after)}`,
+        );
+        expect(res.statusCode, res.body).toBe(200);
+        const body = res.json<{ items: { id: string; size: number }[]; next: string | null }>();
+        seen.push(...body.items);
+        if (body.next === null) break;
+        after = body.next;
+      }
+      expect(new Set(seen.map((i) => i.id)).size, sort).toBe(3);
+      expect(seen, sort).toHaveLength(3);
+      if (sort === 'size')
+        expect(seen.map((i) => i.size)).toEqual([...seen.map((i) => i.size)].sort((a, b) => b - a));
+    }
   });
 
   it('keeps real names out of lists, pages and the log; viewing one is recorded', async () => {

@@ -158,6 +158,11 @@ describe.each(DATABASES)('the web API on %s', (database) => {
     await login(email, await generate({ secret }));
   });
 
+  it('says whether the first admin is still to be set up', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/setup' });
+    expect(res.json()).toEqual({ setupRequired: false });
+  });
+
   it('uses an invitation once', async () => {
     const admin = await login(emailOf('admin'));
     const res = await app.inject({

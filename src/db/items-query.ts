@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { isUuid } from '../domain/ids.ts';
 import type { AcquisitionRow, Database, ItemRow } from './schema.ts';
 
@@ -26,18 +26,39 @@ function contains(s: string): string {
   return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** Orders for the item list; each pages with a keyset of (its key, sha256). */
+export const ITEM_SORTS = ['hash', 'recorded', 'ingested', 'duration', 'size'] as const;
+export type ItemSort = (typeof ITEM_SORTS)[number];
+
+/** The sort key as SQL (never null, so row comparisons stay total), newest/largest first. */
+const SORT_KEY: Record<Exclude<ItemSort, 'hash'>, RawBuilder<string>> = {
+  recorded: sql<string>`coalesce(item.media->>'creationTime', '')`,
+  ingested: sql<string>`to_char(item.ingested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`,
+  duration: sql<string>`lpad(to_char(coalesce((item.media->>'durationSeconds')::double precision, -1) + 1, 'FM000000000.000'), 13, '0')`,
+  size: sql<string>`lpad(item.size::text, 20, '0')`,
+};
+
+/** The cursor that continues after this row in this order. */
+export function itemCursor(row: ItemRow & { sort_key?: string }, sort: ItemSort): string {
+  return sort === 'hash' ? row.sha256 : `${row.sort_key ?? ''}|${row.sha256}`;
+}
+
 export async function itemsPage(
   db: Kysely<Database>,
   filter: ItemFilter,
-  afterSha256: string,
+  cursor: string,
   limit: number,
-): Promise<ItemRow[]> {
-  let q = db
-    .selectFrom('item')
-    .selectAll()
-    .where('sha256', '>', afterSha256)
-    .orderBy('sha256')
-    .limit(limit);
+  sort: ItemSort = 'hash',
+): Promise<(ItemRow & { sort_key?: string })[]> {
+  let q =
+    sort === 'hash'
+      ? db
+          .selectFrom('item')
+          .selectAll()
+          .where('sha256', '>', cursor)
+          .orderBy('sha256')
+          .limit(limit)
+      : keyset(db, SORT_KEY[sort], cursor, limit);
   if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
   if (filter.withProblems === true) q = q.where(sql<boolean>`problems <> '[]'::jsonb`);
   if (filter.search !== undefined && filter.search.trim() !== '') {
@@ -213,4 +234,25 @@ export async function findAcquisition(
         : eb('name', '=', idOrName),
     )
     .executeTakeFirst();
+}
+
+/**
+ * Descending keyset over (key, sha256): the cursor `key|sha256` names the last row seen. Keys
+ * are text made to sort like their values (zero-padded numbers, ISO times).
+ */
+function keyset(db: Kysely<Database>, key: RawBuilder<string>, cursor: string, limit: number) {
+  const bar = cursor.lastIndexOf('|');
+  let q = db
+    .selectFrom('item')
+    .selectAll()
+    .select(key.as('sort_key'))
+    .orderBy(key, 'desc')
+    .orderBy('sha256', 'desc')
+    .limit(limit);
+  if (bar >= 0) {
+    const after = cursor.slice(0, bar);
+    const sha = cursor.slice(bar + 1);
+    q = q.where(sql<boolean>`(${key}, item.sha256) < (${after}, ${sha})`);
+  }
+  return q;
 }

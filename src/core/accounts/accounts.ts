@@ -39,14 +39,18 @@ const hoursFrom = (d: Date, h: number): Date => new Date(d.getTime() + h * 3_600
  * the first account. There is no default password.
  */
 export async function setupInvitation(deps: AccountDeps): Promise<string | null> {
-  const admin = await deps.db
+  if (await hasAdmin(deps.db)) return null;
+  return (await invite(deps, null, { role: 'admin', email: null })).token;
+}
+
+export async function hasAdmin(db: Kysely<Database>): Promise<boolean> {
+  const admin = await db
     .selectFrom('account')
     .select('id')
     .where('role', '=', 'admin')
     .where('disabled_at', 'is', null)
     .executeTakeFirst();
-  if (admin !== undefined) return null;
-  return (await invite(deps, null, { role: 'admin', email: null })).token;
+  return admin !== undefined;
 }
 
 export async function invite(

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   acceptInvitation,
   enableTotp,
+  hasAdmin,
   invite,
   login,
   logout,
@@ -94,15 +95,7 @@ export function authRoutes(
         },
       },
     },
-    async (_request, reply) => {
-      const admin = await deps.db
-        .selectFrom('account')
-        .select('id')
-        .where('role', '=', 'admin')
-        .where('disabled_at', 'is', null)
-        .executeTakeFirst();
-      return reply.send({ setupRequired: admin === undefined });
-    },
+    async (_request, reply) => reply.send({ setupRequired: !(await hasAdmin(deps.db)) }),
   );
 
   app.post<{ Body: { email: string; password: string; totp?: string } }>(

@@ -5,7 +5,7 @@ import { CustodyError } from '../../core/errors.ts';
 import { itemJson } from '../../core/item-view.ts';
 import type { BlobStore, Clock } from '../../core/ports.ts';
 import { appendCustodyEvents, eventsFor } from '../../db/custody-log.ts';
-import { itemsPage, pathsOf } from '../../db/items-query.ts';
+import { ITEM_SORTS, itemCursor, itemsPage, pathsOf, type ItemSort } from '../../db/items-query.ts';
 import type { AccountRow, Database, ItemRow } from '../../db/schema.ts';
 import { safeFileName } from '../../domain/bagit.ts';
 import { isUuid } from '../../domain/ids.ts';
@@ -79,6 +79,7 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
       minSeconds?: number;
       maxSeconds?: number;
       linked?: boolean;
+      sort?: ItemSort;
     };
   }>(
     '/api/items',
@@ -91,7 +92,7 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
           type: 'object',
           additionalProperties: false,
           properties: {
-            after: { type: 'string', pattern: '^[0-9a-f]{0,64}$' },
+            after: { type: 'string', maxLength: 200 },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
             kind: { type: 'string', enum: ITEM_KINDS },
             acquisition: { type: 'string', format: 'uuid' },
@@ -107,6 +108,13 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
             minSeconds: { type: 'number', minimum: 0 },
             maxSeconds: { type: 'number', minimum: 0 },
             linked: { type: 'boolean', description: 'linked to an incident (or not)' },
+            sort: {
+              type: 'string',
+              enum: ITEM_SORTS,
+              default: 'hash',
+              description:
+                'hash (stable), or newest/largest first by recorded time, ingest, duration, size',
+            },
           },
         },
         response: {
@@ -140,11 +148,13 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
         },
         q.after ?? '',
         limit,
+        q.sort ?? 'hash',
       );
       const paths = await pathsOf(
         deps.db,
         rows.map((r) => r.id),
       );
+      const lastRow = rows.at(-1);
       return {
         items: rows.map((r) =>
           itemJson(
@@ -152,7 +162,10 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
             paths.filter((p) => p.itemId === r.id),
           ),
         ),
-        next: rows.length === limit ? (rows.at(-1)?.sha256 ?? null) : null,
+        next:
+          lastRow !== undefined && rows.length === limit
+            ? itemCursor(lastRow, q.sort ?? 'hash')
+            : null,
       };
     },
   );
@@ -170,8 +183,21 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
     async (request) => {
       const row = await findItem(deps.db, request.params.id);
       const events = await eventsFor(deps.db, 'item', row.id);
+      const derivatives = await deps.db
+        .selectFrom('derivative')
+        .select(['kind', 'sha256', 'size', 'created_at'])
+        .where('item_id', '=', row.id)
+        .orderBy('kind')
+        .execute();
       return {
         ...itemJson(row, await pathsOf(deps.db, [row.id])),
+        derivatives: derivatives.map((d) => ({
+          kind: d.kind,
+          sha256: d.sha256,
+          size: d.size,
+          createdAt: d.created_at.toISOString(),
+          url: `/api/items/${row.id}/${d.kind}`,
+        })),
         events: events.map((e) => ({
           seq: e.seq,
           at: e.at.toISOString(),
