@@ -139,10 +139,21 @@ async function measure(kind: 'pglite' | 'postgres', databaseUrl?: string): Promi
         },
       ],
       [
-        'search',
+        'search, a note',
         `/api/items?limit=100&q=${encodeURIComponent('дубинка')}`,
         async () => {
           const rows = await itemsPage(archive.db, { search: 'дубинка' }, '', 100);
+          return pathsOf(
+            archive.db,
+            rows.map((r) => r.id),
+          );
+        },
+      ],
+      [
+        'search, a path',
+        `/api/items?limit=100&q=${encodeURIComponent('cam_4242.')}`,
+        async () => {
+          const rows = await itemsPage(archive.db, { search: 'cam_4242.' }, '', 100);
           return pathsOf(
             archive.db,
             rows.map((r) => r.id),

@@ -63,24 +63,27 @@ export async function itemsPage(
   if (filter.withProblems === true) q = q.where(sql<boolean>`problems <> '[]'::jsonb`);
   if (filter.search !== undefined && filter.search.trim() !== '') {
     const like = contains(filter.search.trim());
-    q = q.where((eb) =>
-      eb.or([
-        eb('item.id', 'in', (sub) =>
-          sub
-            .selectFrom('sighting')
-            .select('sighting.item_id')
-            .where('sighting.path_display', 'ilike', like)
-            .$narrowType<{ item_id: string }>(),
-        ),
-        eb('item.id', 'in', (sub) =>
-          sub
+    // One set of matching ids, each branch answered by its trigram index, then joined: far
+    // cheaper than testing three conditions on every item in list order.
+    q = q.where('item.id', 'in', (eb) =>
+      eb
+        .selectFrom('sighting')
+        .select('sighting.item_id as id')
+        .where('sighting.path_display', 'ilike', like)
+        .$narrowType<{ id: string }>()
+        .union(
+          eb
             .selectFrom('segment')
-            .select('segment.item_id')
+            .select('segment.item_id as id')
             .where('segment.note', 'ilike', like)
             .where('segment.deleted_at', 'is', null),
+        )
+        .union(
+          eb
+            .selectFrom('item as m')
+            .select('m.id')
+            .where(sql<boolean>`m.media::text ILIKE ${like}`),
         ),
-        eb(sql`item.media::text`, 'ilike', like),
-      ]),
     );
   }
   if (filter.folder !== undefined) {
