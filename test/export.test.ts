@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Archive } from '../src/archive.ts';
 import type { Config } from '../src/config.ts';
 import { ingest } from '../src/core/ingest/ingest.ts';
+import { createIncident, createSegment } from '../src/core/catalogue/catalogue.ts';
 import { verifyArchive } from '../src/core/verify.ts';
 import { makeDvrExport } from './fixtures/make-dvr-export.ts';
 import {
@@ -336,5 +337,63 @@ describe('a tampered package fails the recipient’s checks', () => {
     } finally {
       await archive.close();
     }
+  });
+
+  it('exports the items an incident marks, with the incident described and its notes left out', async () => {
+    const archive = await reopen(config);
+    let incidentId: string;
+    let itemId: string;
+    try {
+      itemId =
+        (
+          await archive.db
+            .selectFrom('sighting')
+            .select('item_id')
+            .where('path_display', '=', 'clip-2.bin')
+            .executeTakeFirstOrThrow()
+        ).item_id ?? '';
+      const incident = await createIncident(archive, 'tester', {
+        title: 'Избиение при обыске',
+        acts: ['beating'],
+      });
+      incidentId = incident.id;
+      await createSegment(archive, 'tester', {
+        itemId,
+        start: 1,
+        end: 2,
+        incidentId,
+        note: 'SENTINEL-SEGMENT-NOTE',
+        tags: ['обыск'],
+      });
+    } finally {
+      await archive.close();
+    }
+    const out = path.join(await tempDir('incident-export'), 'package');
+    const run = await custody(
+      ['--data', config.dataDir, '--json', 'export', '--bagit', out, '--incident', incidentId],
+      {
+        CUSTODY_TSA_URLS: tsas[0]?.url ?? '',
+        CUSTODY_TSA_CA_FILE: tsas[0]?.caFile ?? '',
+        CUSTODY_ORGANIZATION: 'Test Human Rights Centre',
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const items = JSON.parse(
+      await fs.readFile(path.join(out, 'data/metadata/items.json'), 'utf8'),
+    ) as ExportedItem[];
+    expect(items.map((i) => i.id)).toEqual([itemId]);
+    const incidents = JSON.parse(
+      await fs.readFile(path.join(out, 'data/metadata/incidents.json'), 'utf8'),
+    ) as { title: string; acts: string[]; segments: { itemId: string; tags: string[] }[] }[];
+    expect(incidents).toEqual([
+      expect.objectContaining({
+        title: 'Избиение при обыске',
+        acts: ['beating'],
+        segments: [{ itemId, start: 1, end: 2, tags: ['обыск'] }],
+      }),
+    ]);
+    expect(await containsAnywhere(out, 'SENTINEL-SEGMENT-NOTE')).toEqual([]);
+    const result = await runSteps(out, await guideSteps(path.join(out, 'VERIFYING.md')));
+    expect(result.code, result.output).toBe(0);
   });
 });

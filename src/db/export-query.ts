@@ -160,7 +160,7 @@ export async function archiveIdentityEvents(
 export async function eventsForExport(
   db: Kysely<Database>,
   subjects: {
-    readonly type: 'item' | 'sighting' | 'acquisition';
+    readonly type: 'item' | 'sighting' | 'acquisition' | 'incident';
     readonly ids: readonly string[];
   }[],
   upToSeq: number,

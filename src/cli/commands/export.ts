@@ -15,6 +15,7 @@ interface ExportFlags {
   all?: boolean;
   items?: string[];
   acquisition?: string[];
+  incident?: string[];
   description?: string;
   organization?: string;
   includeAcquisitions?: boolean;
@@ -30,6 +31,7 @@ export function registerExport(program: Command): void {
     .option('--all', 'every item in the archive')
     .option('--items <ids...>', 'these items (ids or 6+ hex digits of their SHA-256)')
     .option('--acquisition <names-or-ids...>', 'every item that came in with these acquisitions')
+    .option('--incident <ids...>', 'the items these incidents mark, with the incidents described')
     .option('--description <text>', 'what the package is for (bag-info External-Description)')
     .option('--organization <name>', 'who makes the package (default CUSTODY_ORGANIZATION)')
     .option(
@@ -42,11 +44,15 @@ export function registerExport(program: Command): void {
         flags.all === true,
         flags.items !== undefined,
         flags.acquisition !== undefined,
+        flags.incident !== undefined,
       ];
       if (chosen.filter(Boolean).length === 0)
-        throw usageError('Say what to export.', 'Use --all, --items ID…, or --acquisition NAME….');
+        throw usageError(
+          'Say what to export.',
+          'Use --all, --items ID…, --acquisition NAME… or --incident ID….',
+        );
       if (flags.all === true && chosen.filter(Boolean).length > 1)
-        throw usageError('--all cannot be combined with --items or --acquisition.');
+        throw usageError('--all cannot be combined with another selection.');
       const controller = new AbortController();
       const onSignal = (): void => {
         controller.abort();
@@ -57,7 +63,12 @@ export function registerExport(program: Command): void {
       const summary = await withArchive(opts, (archive) =>
         exportBag(archive, {
           out: flags.bagit ?? '',
-          selection: { all: flags.all, items: flags.items, acquisitions: flags.acquisition },
+          selection: {
+            all: flags.all,
+            items: flags.items,
+            acquisitions: flags.acquisition,
+            incidents: flags.incident,
+          },
           description: flags.description,
           organization: flags.organization,
           includeAcquisitions: flags.includeAcquisitions,

@@ -16,6 +16,7 @@ import { seal, type SealDeps } from '../seal/seal.ts';
 import { BagWriter } from './bag-writer.ts';
 import { writeCustodyProof, writeEventFiles } from './custody-proof.ts';
 import { writeItems } from './write-items.ts';
+import { writeIncidents } from './incidents.ts';
 import { resolveSelection, type Selection } from './select.ts';
 
 export interface ExportDeps extends SealDeps {
@@ -115,12 +116,18 @@ export async function exportBag(deps: ExportDeps, opts: ExportOptions): Promise<
       [{ type: 'acquisition', ids: acquisitionIds }],
       checkpoint.treeSize,
     );
+    const incidentEvents = await writeIncidents(
+      deps.db,
+      bag,
+      opts.selection.incidents ?? [],
+      checkpoint.treeSize,
+    );
     if (acquisitionIds.length > 0) {
       const acquisitions = await acquisitionsByIds(deps.db, acquisitionIds);
       await bag.writePayload('metadata/acquisitions.json', JSON.stringify(acquisitions, null, 2));
       await writeEventFiles(bag, acquisitionEvents);
     }
-    const seqs = [...identity, ...acquisitionEvents]
+    const seqs = [...identity, ...acquisitionEvents, ...incidentEvents]
       .map((e) => e.seq)
       .concat(written.seqs)
       .sort((a, b) => a - b);

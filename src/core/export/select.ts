@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { allItemIds, itemIdsInAcquisition } from '../../db/export-query.ts';
 import { findAcquisition, findItems } from '../../db/items-query.ts';
 import type { Database } from '../../db/schema.ts';
+import { isUuid } from '../../domain/ids.ts';
 import { CustodyError } from '../errors.ts';
 
 /** What to export: everything, named items, or what came in with named acquisitions. */
@@ -11,6 +12,8 @@ export interface Selection {
   readonly items?: readonly string[] | undefined;
   /** Acquisition ids or names. */
   readonly acquisitions?: readonly string[] | undefined;
+  /** Incident ids: the items their segments mark. */
+  readonly incidents?: readonly string[] | undefined;
 }
 
 /** Item ids of a selection, each once, sorted. Unknown names are errors, not silent gaps. */
@@ -36,6 +39,23 @@ export async function resolveSelection(db: Kysely<Database>, sel: Selection): Pr
         hint: 'See "custody acquisitions list" for names and ids.',
       });
     for (const id of await itemIdsInAcquisition(db, acquisition.id)) ids.add(id);
+  }
+  for (const ref of sel.incidents ?? []) {
+    const incident = isUuid(ref)
+      ? await db.selectFrom('incident').select('id').where('id', '=', ref).executeTakeFirst()
+      : undefined;
+    if (incident === undefined)
+      throw new CustodyError('CATALOGUE.NOT_FOUND', `No incident ${ref}.`, {
+        hint: 'See "custody incidents list" for ids.',
+      });
+    const rows = await db
+      .selectFrom('segment')
+      .select('item_id')
+      .distinct()
+      .where('incident_id', '=', incident.id)
+      .where('deleted_at', 'is', null)
+      .execute();
+    for (const r of rows) ids.add(r.item_id);
   }
   return [...ids].sort();
 }
