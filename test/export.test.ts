@@ -7,6 +7,9 @@ import type { Archive } from '../src/archive.ts';
 import type { Config } from '../src/config.ts';
 import { ingest } from '../src/core/ingest/ingest.ts';
 import { createIncident, createSegment } from '../src/core/catalogue/catalogue.ts';
+import { jobHandlers } from '../src/core/jobs/handlers.ts';
+import { eventsFor } from '../src/db/custody-log.ts';
+import { appWithAccounts, call, emailOf, login } from './helpers/web.ts';
 import { verifyArchive } from '../src/core/verify.ts';
 import { makeDvrExport } from './fixtures/make-dvr-export.ts';
 import {
@@ -395,5 +398,50 @@ describe('a tampered package fails the recipient’s checks', () => {
     expect(await containsAnywhere(out, 'SENTINEL-SEGMENT-NOTE')).toEqual([]);
     const result = await runSteps(out, await guideSteps(path.join(out, 'VERIFYING.md')));
     expect(result.code, result.output).toBe(0);
+  });
+
+  it('makes a package in the background from the web API and hands it over as a tar file', async () => {
+    const archive = await reopen(config);
+    const app = await appWithAccounts(archive);
+    try {
+      const cookie = await login(app, emailOf('investigator'));
+      const asked = await call(app, cookie, 'POST', '/api/exports', {
+        all: true,
+        description: 'Для комитета',
+      });
+      expect(asked.statusCode, asked.body).toBe(202);
+      const { id } = asked.json<{ id: string }>();
+      const jobs = await archive.startJobs();
+      await jobs.work(jobHandlers(archive), { concurrency: 1 });
+      let state = '';
+      for (let i = 0; i < 120 && state !== 'completed' && state !== 'failed'; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        const list = await call(app, cookie, 'GET', '/api/exports');
+        state = list.json<{ id: string; state: string }[]>().find((e) => e.id === id)?.state ?? '';
+      }
+      expect(state).toBe('completed');
+      const download = await call(app, cookie, 'GET', `/api/exports/${id}/download`);
+      expect(download.statusCode).toBe(200);
+      expect(download.headers['content-disposition']).toMatch(/^attachment/);
+      const dir = await tempDir('tar');
+      await fs.writeFile(path.join(dir, 'package.tar'), download.rawPayload);
+      const untar = await runSteps(dir, 'tar -xf package.tar');
+      expect(untar.code, untar.output).toBe(0);
+      const bag = path.join(dir, `custody-export-${id}`);
+      const result = await runSteps(bag, await guideSteps(path.join(bag, 'VERIFYING.md')));
+      expect(result.code, result.output).toBe(0);
+      const events = await eventsFor(archive.db, 'export', id);
+      expect(events.map((e) => [e.action, e.actor])).toEqual([
+        ['evidence.exported', emailOf('investigator')],
+        ['export.downloaded', emailOf('investigator')],
+      ]);
+      const reviewer = await login(app, emailOf('reviewer'));
+      expect((await call(app, reviewer, 'GET', `/api/exports/${id}/download`)).statusCode).toBe(
+        403,
+      );
+    } finally {
+      await app.close();
+      await archive.close();
+    }
   });
 });

@@ -34,6 +34,7 @@ export const CUSTODY_ACTIONS = [
   'segment.updated',
   'segment.deleted',
   'derivative.created',
+  'export.downloaded',
 ] as const;
 export type CustodyAction = (typeof CUSTODY_ACTIONS)[number];
 

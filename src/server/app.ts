@@ -8,6 +8,7 @@ import { answerErrors } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { mediaRoutes } from './routes/media.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { itemRoutes } from './routes/items.ts';
 import { secure } from './security.ts';
 import { serveWeb } from './web.ts';
@@ -71,6 +72,7 @@ export async function buildApp(archive: Archive, opts: AppOptions = {}): Promise
   itemRoutes(app, archive);
   catalogueRoutes(app, archive);
   mediaRoutes(app, archive);
+  exportRoutes(app, archive);
   await serveWeb(app, opts.webDist, archive.derivativesDir);
   await app.ready();
   return app;

@@ -1,10 +1,15 @@
 import type { Command } from 'commander';
 import type { Archive } from '../../archive.ts';
-import { mediaHandlers } from '../../core/media/handlers.ts';
+import { jobHandlers } from '../../core/jobs/handlers.ts';
 import { queueMissingDerivatives } from '../../core/media/derivatives.ts';
-import { JOB_STATES, type JobCounts, type JobState } from '../../core/jobs/queue.ts';
+import { JOB_STATES, type JobCounts, type JobInfo, type JobState } from '../../core/jobs/queue.ts';
 import { withArchive, type GlobalOptions } from '../context.ts';
 import { EXIT, printJson, usageError } from '../output.ts';
+
+function describePayload(payload: JobInfo['payload']): string {
+  if (payload === null) return '(unreadable payload)';
+  return 'itemId' in payload ? `item ${payload.itemId}` : `export ${payload.exportId}`;
+}
 
 /** Jobs still to run or running. */
 const PENDING: readonly JobState[] = ['created', 'retry', 'active'];
@@ -20,7 +25,7 @@ function total(counts: JobCounts, states: readonly JobState[]): number {
 export async function workJobs(archive: Archive, concurrency: number) {
   const jobs = await archive.startJobs();
   const queued = await queueMissingDerivatives(archive.db, jobs);
-  await jobs.work(mediaHandlers(archive), { concurrency });
+  await jobs.work(jobHandlers(archive), { concurrency });
   return { jobs, queued };
 }
 
@@ -50,7 +55,7 @@ export function registerJobs(program: Command): void {
         if (list.length === 0) process.stdout.write('No jobs.\n');
         for (const j of list)
           process.stdout.write(
-            `${j.createdOn.toISOString()}  ${j.name.padEnd(16)} ${j.state.padEnd(9)} item ${j.payload?.itemId ?? '?'}${j.error === null ? '' : `  ${j.error}`}\n`,
+            `${j.createdOn.toISOString()}  ${j.name.padEnd(16)} ${j.state.padEnd(9)} ${describePayload(j.payload)}${j.error === null ? '' : `  ${j.error}`}\n`,
           );
       });
     });

@@ -27,6 +27,8 @@ export interface ExportDeps extends SealDeps {
 
 export interface ExportOptions {
   readonly out: string;
+  /** The package's id (bag-info External-Identifier); new when not given. */
+  readonly exportId?: string | undefined;
   readonly selection: Selection;
   readonly description?: string | undefined;
   readonly organization?: string | undefined;
@@ -78,7 +80,7 @@ export async function exportBag(deps: ExportDeps, opts: ExportOptions): Promise<
   const checkpoint = await latestCheckpoint(deps.db);
   if (checkpoint === null) throw new Error('sealing left no checkpoint');
   const timestamps = await timestampsFor(deps.db, checkpoint.treeSize);
-  const exportId = randomUUID();
+  const exportId = opts.exportId ?? randomUUID();
   const now = deps.clock.now();
   const staging = `${out}.partial-${process.pid}`;
   await fs.rm(staging, { recursive: true, force: true });

@@ -11,6 +11,18 @@ export interface JobCatalogue {
   'media.proxy': ItemJob;
   /** Poster frame and contact sheet of a video or image item. */
   'media.thumbnails': ItemJob;
+  /** An evidence package (BagIt) asked for in the web app, written to DATA/exports/<id>. */
+  'export.bagit': ExportJob;
+}
+
+export interface ExportJob {
+  readonly exportId: string;
+  /** Who asked: recorded as the actor of the export's custody event. */
+  readonly actor: string;
+  readonly all?: boolean | undefined;
+  readonly items?: string[] | undefined;
+  readonly incidents?: string[] | undefined;
+  readonly description?: string | undefined;
 }
 
 export type JobName = keyof JobCatalogue;
@@ -38,6 +50,15 @@ const itemJob = z.strictObject({
   itemId: z.string().refine(isUuid, 'must be a lowercase UUID'),
 });
 
+const exportJob = z.strictObject({
+  exportId: z.string().refine(isUuid, 'must be a lowercase UUID'),
+  actor: z.string().min(1).max(300),
+  all: z.boolean().optional(),
+  items: z.array(z.string().min(6).max(64)).max(100_000).optional(),
+  incidents: z.array(z.string().refine(isUuid, 'must be a lowercase UUID')).max(1000).optional(),
+  description: z.string().max(2000).optional(),
+});
+
 export const JOBS: { readonly [N in JobName]: JobSpec<JobPayload<N>> } = {
   'media.proxy': {
     payload: itemJob,
@@ -50,6 +71,12 @@ export const JOBS: { readonly [N in JobName]: JobSpec<JobPayload<N>> } = {
     key: (p) => `thumbnails:${p.itemId}`,
     timeoutSeconds: 30 * 60,
     retryLimit: 2,
+  },
+  'export.bagit': {
+    payload: exportJob,
+    key: (p) => `export:${p.exportId}`,
+    timeoutSeconds: 12 * 60 * 60, // terabytes of originals onto a slow disk
+    retryLimit: 1,
   },
 };
 

@@ -1,0 +1,36 @@
+import path from 'node:path';
+import { exportBag, type ExportDeps } from '../export/export.ts';
+import { makeDerivative, type DerivativeDeps } from '../media/derivatives.ts';
+import { defineHandlers, type JobHandlers } from './catalogue.ts';
+
+export type JobDeps = DerivativeDeps & ExportDeps & { readonly dataDir: string };
+
+/** Where a package asked for in the web app is written (and downloaded from). */
+export function exportDir(dataDir: string, exportId: string): string {
+  return path.join(dataDir, 'exports', exportId);
+}
+
+/** The job catalogue's handlers, wired once (checked at boot by defineHandlers). */
+export function jobHandlers(deps: JobDeps): JobHandlers {
+  return defineHandlers({
+    'media.proxy': async ({ itemId }) => {
+      await makeDerivative(deps, itemId, 'proxy');
+    },
+    'media.thumbnails': async ({ itemId }) => {
+      await makeDerivative(deps, itemId, 'poster');
+      await makeDerivative(deps, itemId, 'contact-sheet');
+    },
+    'export.bagit': async (p, job) => {
+      await exportBag(
+        { ...deps, actor: p.actor },
+        {
+          out: exportDir(deps.dataDir, p.exportId),
+          exportId: p.exportId,
+          selection: { all: p.all, items: p.items, incidents: p.incidents },
+          description: p.description,
+          signal: job.signal,
+        },
+      );
+    },
+  });
+}
