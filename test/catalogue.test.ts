@@ -110,7 +110,17 @@ describe.each(DATABASES)('the catalogue on %s', (database) => {
     const updated = await call(app, investigator, 'PATCH', `/api/incidents/${incident.id}`, {
       status: 'documented',
     });
-    expect(updated.json<Incident>().status).toBe('documented');
+    // A patch changes what it names and nothing else.
+    expect(updated.json<Incident>()).toMatchObject({
+      status: 'documented',
+      facility: 'ИК-7 Сегежа',
+      acts: ['beating', 'humiliation'],
+      startsAt: '2020-02-18T11:22:05.000Z',
+    });
+    const renamed = await call(app, investigator, 'PATCH', `/api/people/${personId}`, {
+      note: 'свидетельствовал 2021-03-14',
+    });
+    expect(renamed.json<{ hasRealName: boolean }>().hasRealName).toBe(true);
 
     const page = await call(app, reviewer, 'GET', `/api/incidents/${incident.id}`);
     expect(page.statusCode).toBe(200);
@@ -128,6 +138,7 @@ describe.each(DATABASES)('the catalogue on %s', (database) => {
     expect(body.history.map((h) => h.action)).toEqual([
       'incident.created',
       'person.linked',
+      'segment.created',
       'incident.updated',
     ]);
     expect(page.body).not.toContain('SENTINEL');

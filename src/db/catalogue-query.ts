@@ -1,4 +1,6 @@
 import { sql, type Kysely } from 'kysely';
+import { toCustodyEvent } from './custody-log.ts';
+import type { CustodyEvent } from '../domain/custody-event.ts';
 import type { Database } from './schema.ts';
 
 /** Read-side queries of the catalogue, keyset-paged where lists can grow. */
@@ -133,4 +135,40 @@ export async function segmentsWhere(
     .orderBy('segment.item_id')
     .orderBy('segment.start_seconds')
     .execute();
+}
+
+/**
+ * An incident's history: its own events and those of every segment ever linked to it
+ * (withdrawn ones included), oldest first.
+ */
+export async function incidentHistory(
+  db: Kysely<Database>,
+  incidentId: string,
+): Promise<CustodyEvent[]> {
+  const rows = await db
+    .selectFrom('custody_event')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('subject_type', '=', 'incident'), eb('subject_id', '=', incidentId)]),
+        eb.and([
+          eb('subject_type', '=', 'segment'),
+          eb(
+            'subject_id',
+            'in',
+            eb
+              .selectFrom('segment')
+              .select(sql<string>`segment.id::text`.as('id'))
+              .where('segment.incident_id', '=', incidentId),
+          ),
+        ]),
+        eb.and([
+          eb('subject_type', '=', 'segment'),
+          eb(sql<string>`custody_event.payload->>'incidentId'`, '=', incidentId),
+        ]),
+      ]),
+    )
+    .orderBy('seq')
+    .execute();
+  return rows.map(toCustodyEvent);
 }

@@ -1,154 +1,46 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
 import { generate } from 'otplib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Archive } from '../../src/archive.ts';
-import { setupInvitation } from '../../src/core/accounts/accounts.ts';
-import { ingest } from '../../src/core/ingest/ingest.ts';
-import { buildApp } from '../../src/server/app.ts';
-import { createTestArchive, tempDir } from '../helpers/archive.ts';
+import {
+  ACQUISITION,
+  CYRILLIC_FOLDER,
+  CYRILLIC_NAME,
+  DOCUMENT_NAME,
+  HOSTILE_SHOWN,
+  NOTES,
+  PASSWORD,
+  startHarness,
+  TOTAL,
+  type Harness,
+} from './harness.ts';
 
 /**
  * The web app in a real browser (Debian's Chromium driven by playwright-core) against the real
  * server and archive: set-up, login, the items list and its filters, an item with its custody
  * history, Russian, inviting an investigator who then signs in with a second factor, logout.
  * Hostile file names must stay text, no dialog may open and the CSP must block nothing.
+ * No background job runs here, so the item page says its web copy is still to be made.
  * Screenshots of each page land in test/browser/artifacts/.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const WEB_DIST = path.join(ROOT, 'web/dist');
-const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
-const CHROMIUM = process.env['CUSTODY_CHROMIUM'] ?? '/usr/bin/chromium';
-
-const HOSTILE = '<img src=x onerror=alert(1)>\u202Egpj.mp4';
-/** As the server shows it: the right-to-left override escaped (src/domain/path-display.ts). */
-const HOSTILE_SHOWN = '<img src=x onerror=alert(1)>\\u{202e}gpj.mp4';
-const CYRILLIC_FOLDER = 'Камера 3';
-const CYRILLIC_NAME = 'Корпус №1 2020-02-18.mp4';
-const DOCUMENT_NAME = 'заявление.txt';
-const ACQUISITION = '<b>Drive</b> from source «А»';
-const NOTES = 100;
-const TOTAL = NOTES + 3;
-const PASSWORD = 'correct horse battery staple';
 const ADMIN = { email: 'admin@example.org', name: 'Анна <script>alert(2)</script>' };
 const INVESTIGATOR = { email: 'investigator@example.org', name: 'Иван Investigator' };
 
 describe('the web app in Chromium', () => {
-  let archive: Archive;
-  let app: FastifyInstance;
+  let h: Harness;
   let base: string;
   let setupToken: string;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let invitationLink: string;
-  const dialogs: string[] = [];
-  const consoleProblems: string[] = [];
-  const pageErrors: string[] = [];
-  const missing: string[] = [];
-
-  const shot = async (name: string, fullPage = false): Promise<void> => {
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
-  };
+  const shot = (name: string, fullPage = false): Promise<void> => h.shot(name, fullPage);
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(WEB_DIST, 'index.html')))
-      throw new Error(
-        `The web app is not built (${WEB_DIST}/index.html is missing): run "npm run build:web" first.`,
-      );
-    if (!fs.existsSync(CHROMIUM))
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: install it with "apt-get install chromium" (scripts/setup.sh does), or set CUSTODY_CHROMIUM.`,
-      );
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-
-    // A small drive: a hostile name (HTML and a right-to-left override) that is not really a
-    // video, a real short video in a Cyrillic folder with hostile metadata, and a document.
-    const drive = path.join(await tempDir('browser'), 'drive');
-    fs.mkdirSync(path.join(drive, CYRILLIC_FOLDER), { recursive: true });
-    fs.mkdirSync(path.join(drive, 'Документы'));
-    fs.writeFileSync(path.join(drive, HOSTILE), 'not really a video\n'.repeat(50));
-    execFileSync(
-      'ffmpeg',
-      [
-        ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi'],
-        ...['-i', 'testsrc=duration=3:size=160x120:rate=10', '-pix_fmt', 'yuv420p'],
-        ...['-metadata', 'comment=<script>alert(3)</script>', '-y'],
-        path.join(drive, CYRILLIC_FOLDER, CYRILLIC_NAME),
-      ],
-      { stdio: 'pipe' },
-    );
-    fs.writeFileSync(path.join(drive, 'Документы', DOCUMENT_NAME), 'Заявление о нарушении.\n');
-    // Enough small notes for more than one page of the list (100 a page).
-    fs.mkdirSync(path.join(drive, 'notes'));
-    for (let i = 0; i < NOTES; i++)
-      fs.writeFileSync(
-        path.join(drive, 'notes', `note-${String(i).padStart(3, '0')}.txt`),
-        `note ${i}\n`,
-      );
-
-    ({ archive } = await createTestArchive('pglite'));
-    await ingest(archive, { source: drive, acquisition: { name: ACQUISITION } });
-    setupToken = (await setupInvitation(archive)) ?? '';
-    expect(setupToken).not.toBe('');
-    app = await buildApp(archive, { webDist: WEB_DIST });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-dev-shm-usage',
-      ],
-    });
-    context = await browser.newContext({
-      viewport: { width: 1366, height: 768 },
-      locale: 'en-GB',
-      timezoneId: 'Europe/Moscow',
-      acceptDownloads: true,
-    });
-    // CSP violations are events in the page as well as console errors: catch both.
-    // (Scripts for the page are strings: this file is typed for Node, not the DOM.)
-    await context.addInitScript(
-      "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
-    );
-    page = await context.newPage();
-    page.on('dialog', (dialog) => {
-      dialogs.push(`${dialog.type()}: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    page.on('console', (msg) => {
-      const text = msg.text();
-      // The expected 401 of /api/me before signing in is logged as a failed resource.
-      const expected401 = /status of 401/.test(text);
-      if ((msg.type() === 'error' && !expected401) || /Content Security Policy|CSP/i.test(text))
-        consoleProblems.push(`${msg.type()}: ${text}`);
-    });
-    page.on('pageerror', (error) => {
-      pageErrors.push(error.message);
-    });
-    page.on('response', (res) => {
-      const url = new URL(res.url());
-      if (res.status() === 404 && !url.pathname.startsWith('/api/')) missing.push(url.pathname);
-    });
+    h = await startHarness({ jobs: false });
+    ({ base, setupToken, page } = h);
   });
 
   afterAll(async () => {
-    await browser.close();
-    await app.close();
-    await archive.close();
+    await (h as Harness | undefined)?.close();
   });
 
   it('sets up the first admin from the setup link', async () => {
@@ -204,7 +96,9 @@ describe('the web app in Chromium', () => {
     await page.getByRole('link', { name: HOSTILE_SHOWN }).waitFor();
     await page.getByRole('link', { name: CYRILLIC_NAME }).waitFor();
     await page.getByText(CYRILLIC_FOLDER, { exact: true }).waitFor();
-    expect(await page.locator('img').count()).toBe(0);
+    // No image but the posters (none made yet: they hide), no script from the names.
+    expect(await page.locator('img:not(.poster)').count()).toBe(0);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(await page.locator('main script').count()).toBe(0);
     // The hostile name sits in an isolate, so it cannot reorder the text around it.
     expect(
@@ -212,7 +106,7 @@ describe('the web app in Chromium', () => {
     ).toBeGreaterThan(0);
     // The real video has its duration; the fake one is flagged.
     const video = rows.filter({ hasText: CYRILLIC_NAME });
-    await video.getByText('0:03').waitFor();
+    await video.getByText('0:10').waitFor();
     await rows.filter({ hasText: 'gpj.mp4' }).getByText('1 problem').waitFor();
     await page.getByText(`${TOTAL} items shown`).waitFor();
     await page.evaluate('window.scrollTo(0, 0)');
@@ -254,7 +148,12 @@ describe('the web app in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: CYRILLIC_NAME }).waitFor();
     await page.getByRole('cell', { name: `${CYRILLIC_FOLDER}/${CYRILLIC_NAME}` }).waitFor();
     await page.getByRole('cell', { name: ACQUISITION }).waitFor();
-    await page.getByText('160 × 120').waitFor();
+    await page.getByText('320 × 240').waitFor();
+    // No job has made the web copy: the page says so, and what an admin can do about it.
+    const waiting = page.getByTestId('proxy-waiting');
+    await waiting.getByText('The web-playable copy is being made').waitFor();
+    await waiting.getByText('No job is making it yet.').waitFor();
+    expect(await page.locator('video').count()).toBe(0);
     await page.getByText('<script>alert(3)</script>').waitFor(); // metadata, as text
     const history = page.locator('.history-table tbody tr');
     await history.filter({ hasText: 'item.ingested' }).waitFor();
@@ -332,7 +231,7 @@ describe('the web app in Chromium', () => {
     await page.waitForURL(/\/login\?created=true$/);
 
     // Turn the second factor on through the API (the page for it comes later).
-    const api = await browser.newContext({ baseURL: base });
+    const api = await h.browser.newContext({ baseURL: base });
     const login = await api.request.post('/api/session', {
       data: { email: INVESTIGATOR.email, password: PASSWORD },
     });
@@ -367,9 +266,9 @@ describe('the web app in Chromium', () => {
   });
 
   it('opened no dialog, broke no CSP rule and threw nothing', () => {
-    expect(dialogs).toEqual([]);
-    expect(consoleProblems).toEqual([]);
-    expect(pageErrors).toEqual([]);
-    expect(missing).toEqual([]);
+    expect(h.dialogs).toEqual([]);
+    expect(h.consoleProblems).toEqual([]);
+    expect(h.pageErrors).toEqual([]);
+    expect(h.missing).toEqual([]);
   });
 });

@@ -10,6 +10,10 @@ export type Role = (typeof ROLES)[number];
 export const ITEM_KINDS = ['video', 'audio', 'image', 'document', 'other'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
+/** Orders of the item list: by hash (stable), or newest/longest/largest first. */
+export const ITEM_SORTS = ['hash', 'recorded', 'ingested', 'duration', 'size'] as const;
+export type ItemSort = (typeof ITEM_SORTS)[number];
+
 export interface Account {
   readonly id: string;
   readonly email: string;
@@ -82,7 +86,19 @@ export interface CustodyEvent {
   readonly hash?: string;
 }
 
+export type DerivativeKind = 'proxy' | 'poster' | 'contact-sheet';
+
+/** A copy made from the item by a background job, for viewing (never evidence itself). */
+export interface Derivative {
+  readonly kind: DerivativeKind;
+  readonly sha256: string;
+  readonly size: number;
+  readonly createdAt: string;
+  readonly url: string;
+}
+
 export interface ItemDetail extends Item {
+  readonly derivatives: readonly Derivative[];
   readonly events: readonly CustodyEvent[];
 }
 
@@ -106,6 +122,7 @@ export interface ItemsFilter {
   readonly maxSeconds?: number | undefined;
   /** Linked to an incident by a segment (true), by none (false). */
   readonly linked?: boolean | undefined;
+  readonly sort?: ItemSort | undefined;
 }
 
 export const INCIDENT_STATUSES = ['open', 'documented', 'verified', 'closed'] as const;
@@ -207,7 +224,14 @@ export interface ViolationType {
   readonly label_ru: string;
 }
 
-export const JOB_STATES = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'] as const;
+export const JOB_STATES = [
+  'created',
+  'retry',
+  'active',
+  'completed',
+  'cancelled',
+  'failed',
+] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
 export interface Job {
@@ -320,6 +344,7 @@ export const api = {
     if (filter.minSeconds !== undefined) q.set('minSeconds', String(filter.minSeconds));
     if (filter.maxSeconds !== undefined) q.set('maxSeconds', String(filter.maxSeconds));
     if (filter.linked !== undefined) q.set('linked', String(filter.linked));
+    if (filter.sort !== undefined && filter.sort !== 'hash') q.set('sort', filter.sort);
     return request<ItemsPage>('GET', `/api/items?${q.toString()}`);
   },
   item: (id: string) => request<ItemDetail>('GET', `/api/items/${encodeURIComponent(id)}`),
@@ -327,27 +352,6 @@ export const api = {
   proxyUrl: (id: string) => itemFile(id, 'proxy'),
   posterUrl: (id: string) => itemFile(id, 'poster'),
   contactSheetUrl: (id: string) => itemFile(id, 'contact-sheet'),
-  /**
-   * Whether the item's web copy exists yet: asks for its first byte only (the proxy answers
-   * Range requests), so nothing is downloaded until the player asks.
-   */
-  async proxyReady(id: string): Promise<boolean> {
-    let res: Response;
-    try {
-      res = await fetch(itemFile(id, 'proxy'), {
-        credentials: 'same-origin',
-        headers: { range: 'bytes=0-0' },
-        cache: 'no-store',
-      });
-    } catch {
-      throw new ApiError(0, NETWORK_ERROR, '', null);
-    }
-    await res.body?.cancel().catch(() => undefined);
-    if (res.ok) return true;
-    if (res.status === 404) return false;
-    if (res.status === 401) throw new ApiError(401, 'AUTH.REQUIRED', '', null);
-    throw new ApiError(res.status, UNEXPECTED_ANSWER, '', null);
-  },
   jobs: (limit = 1000) => request<JobsAnswer>('GET', `/api/jobs?limit=${limit}`),
 
   segments: (itemId: string) =>

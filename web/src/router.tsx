@@ -5,7 +5,14 @@ import {
   lazyRouteComponent,
   redirect,
 } from '@tanstack/react-router';
-import { INCIDENT_STATUSES, ITEM_KINDS, type IncidentStatus, type ItemKind } from './api.ts';
+import {
+  INCIDENT_STATUSES,
+  ITEM_KINDS,
+  ITEM_SORTS,
+  type IncidentStatus,
+  type ItemKind,
+  type ItemSort,
+} from './api.ts';
 import { Layout, NotFound } from './components/Layout.tsx';
 import { AcceptInvitationPage, SetupPage } from './pages/AccountForm.tsx';
 import { AdminInvitePage } from './pages/AdminInvite.tsx';
@@ -25,6 +32,7 @@ export interface ItemsSearch {
   minSeconds?: number | undefined;
   maxSeconds?: number | undefined;
   linked?: boolean | undefined;
+  sort?: ItemSort | undefined;
 }
 
 export interface ItemSearch {
@@ -101,6 +109,10 @@ const itemsRoute = createRoute({
     minSeconds: seconds(search['minSeconds']),
     maxSeconds: seconds(search['maxSeconds']),
     linked: flag(search['linked']),
+    sort:
+      (ITEM_SORTS as readonly unknown[]).includes(search['sort']) && search['sort'] !== 'hash'
+        ? (search['sort'] as ItemSort)
+        : undefined,
   }),
   component: ItemsPage,
 });

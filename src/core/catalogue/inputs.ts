@@ -11,17 +11,26 @@ const aliases = z.array(text(300).min(1)).max(50);
 const when = z.iso.datetime({ offset: true }).nullable();
 const id = z.uuid();
 
+const facilityFields = {
+  name,
+  aliases,
+  type: text(100),
+  region: text(200),
+  latitude: z.number().min(-90).max(90).nullable(),
+  longitude: z.number().min(-180).max(180).nullable(),
+};
 export const FacilityInput = z
   .object({
-    name,
+    ...facilityFields,
     aliases: aliases.default([]),
-    type: text(100).default(''),
-    region: text(200).default(''),
-    latitude: z.number().min(-90).max(90).nullable().default(null),
-    longitude: z.number().min(-180).max(180).nullable().default(null),
+    type: facilityFields.type.default(''),
+    region: facilityFields.region.default(''),
+    latitude: facilityFields.latitude.default(null),
+    longitude: facilityFields.longitude.default(null),
   })
   .strict();
-export const FacilityPatch = FacilityInput.partial().strict();
+/** A patch changes only what it names: no defaults (zod keeps them under .partial()). */
+export const FacilityPatch = z.object(facilityFields).partial().strict();
 
 export const OrganisationInput = z
   .object({ name, aliases: aliases.default([]), kind: text(100).default('') })
@@ -37,32 +46,43 @@ export const ViolationTypeInput = z
 
 export const INCIDENT_STATUSES = ['open', 'documented', 'verified', 'closed'] as const;
 
+const incidentFields = {
+  title: text(500).min(1),
+  startsAt: when,
+  endsAt: when,
+  facilityId: id.nullable(),
+  description: text(20_000),
+  status: z.enum(INCIDENT_STATUSES),
+  acts: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,40}$/)).max(50),
+};
 export const IncidentInput = z
   .object({
-    title: text(500).min(1),
+    ...incidentFields,
     startsAt: when.default(null),
     endsAt: when.default(null),
-    facilityId: id.nullable().default(null),
-    description: text(20_000).default(''),
-    status: z.enum(INCIDENT_STATUSES).default('open'),
-    acts: z
-      .array(z.string().regex(/^[a-z][a-z0-9-]{1,40}$/))
-      .max(50)
-      .default([]),
+    facilityId: incidentFields.facilityId.default(null),
+    description: incidentFields.description.default(''),
+    status: incidentFields.status.default('open'),
+    acts: incidentFields.acts.default([]),
   })
   .strict();
-export const IncidentPatch = IncidentInput.partial().strict();
+export const IncidentPatch = z.object(incidentFields).partial().strict();
 
 export const PERSON_ROLES = ['victim', 'perpetrator', 'witness', 'official'] as const;
 
+const personFields = {
+  pseudonym: text(200).min(1),
+  realName: text(300).min(1).nullable(),
+  note: text(5000),
+};
 export const PersonInput = z
   .object({
-    pseudonym: text(200).min(1),
-    realName: text(300).min(1).nullable().default(null),
-    note: text(5000).default(''),
+    ...personFields,
+    realName: personFields.realName.default(null),
+    note: personFields.note.default(''),
   })
   .strict();
-export const PersonPatch = PersonInput.partial().strict();
+export const PersonPatch = z.object(personFields).partial().strict();
 
 export const PersonLinkInput = z.object({ personId: id, role: z.enum(PERSON_ROLES) }).strict();
 

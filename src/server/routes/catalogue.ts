@@ -43,7 +43,7 @@ import {
   peopleOfIncident,
   segmentsWhere,
 } from '../../db/catalogue-query.ts';
-import { eventsFor } from '../../db/custody-log.ts';
+import { incidentHistory } from '../../db/catalogue-query.ts';
 import type { AccountRow } from '../../db/schema.ts';
 import { incidentJson, personJson, segmentJson } from '../../core/catalogue/views.ts';
 
@@ -188,7 +188,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
           hint: 'Check the link.',
         });
       const segments = await segmentsWhere(deps.db, { incidentId: incident.id });
-      const events = await eventsFor(deps.db, 'incident', incident.id);
+      const events = await incidentHistory(deps.db, incident.id);
       return {
         ...incidentJson(incident),
         people: await peopleOfIncident(deps.db, incident.id),

@@ -45,6 +45,10 @@ export interface I18n {
   readonly maybe: (key: string, vars?: Vars) => string | null;
   readonly number: (n: number, options?: Intl.NumberFormatOptions) => string;
   readonly dateTime: (iso: string) => string;
+  /** Date and time to the minute with the time zone named ("18 Feb 2020, 14:30 GMT+3"). */
+  readonly dateTimeZone: (iso: string) => string;
+  /** A span of time in the same form, saying the shared parts once ("Feb 18, 2020, 1:30 – 1:45 PM"). */
+  readonly dateTimeRange: (startIso: string, endIso: string) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -70,6 +74,14 @@ export function I18nProvider({ children }: { children: ReactNode }): ReactNode {
     const rules = new Intl.PluralRules(language);
     const numbers = new Intl.NumberFormat(language);
     const dates = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'medium' });
+    const zoned = new Intl.DateTimeFormat(language, {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    });
     const t = (key: MessageKey, vars?: Vars): string => fill(dict[key], vars);
     return {
       language,
@@ -91,6 +103,17 @@ export function I18nProvider({ children }: { children: ReactNode }): ReactNode {
       dateTime: (iso) => {
         const d = new Date(iso);
         return Number.isNaN(d.getTime()) ? iso : dates.format(d);
+      },
+      dateTimeZone: (iso) => {
+        const d = new Date(iso);
+        return Number.isNaN(d.getTime()) ? iso : zoned.format(d);
+      },
+      dateTimeRange: (startIso, endIso) => {
+        const a = new Date(startIso);
+        const b = new Date(endIso);
+        if (Number.isNaN(a.getTime()) || Number.isNaN(b.getTime()) || b < a)
+          return `${startIso} – ${endIso}`;
+        return zoned.formatRange(a, b);
       },
     };
   }, [language, setLanguage]);

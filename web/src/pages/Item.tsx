@@ -1,19 +1,17 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from '@tanstack/react-router';
+import { Link, useParams, useSearch } from '@tanstack/react-router';
+import { useState } from 'react';
 import type { ReactNode } from 'react';
-import {
-  api,
-  type Account,
-  type CustodyEvent,
-  type ItemDetail,
-  type MediaSummary,
-} from '../api.ts';
+import { api, type Account, type ItemDetail, type MediaSummary } from '../api.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
+import { eventRows, History } from '../components/History.tsx';
 import { useTitle } from '../components/Layout.tsx';
 import { PathText, Untrusted } from '../components/PathText.tsx';
+import { mayHaveDerivatives } from '../components/Poster.tsx';
 import { Protected } from '../components/Protected.tsx';
 import { formatDuration, formatSize, splitPath } from '../format.ts';
-import { useI18n, type I18n } from '../i18n/index.tsx';
+import { useI18n } from '../i18n/index.tsx';
+import { hasProxy, POLL_MS, Watch } from './ItemWatch.tsx';
 import { kindLabel } from './Items.tsx';
 
 const DOWNLOAD_ROLES: readonly Account['role'][] = ['admin', 'investigator'];
@@ -115,66 +113,34 @@ function MediaFacts({ media }: { media: MediaSummary }): ReactNode {
   );
 }
 
-function eventLabel(i18n: I18n, action: string): string {
-  return i18n.maybe(`event.${action}`) ?? action;
-}
-
-function History({ events }: { events: readonly CustodyEvent[] }): ReactNode {
-  const i18n = useI18n();
-  const { t } = i18n;
-  if (events.length === 0) return <p className="muted">{t('item.history.empty')}</p>;
+/** The contact sheet (frames across the whole video), once a background job has made it. */
+function ContactSheet({ itemId }: { itemId: string }): ReactNode {
+  const { t } = useI18n();
+  const [failed, setFailed] = useState(false);
+  if (failed) return <p className="muted">{t('item.contactSheet.missing')}</p>;
   return (
-    <div className="table-wrap">
-      <table className="table history-table">
-        <caption className="sr-only">{t('item.history')}</caption>
-        <thead>
-          <tr>
-            <th scope="col" className="num">
-              {t('item.col.seq')}
-            </th>
-            <th scope="col">{t('item.col.at')}</th>
-            <th scope="col">{t('item.col.actor')}</th>
-            <th scope="col">{t('item.col.action')}</th>
-            <th scope="col">{t('item.col.hash')}</th>
-            <th scope="col">{t('item.col.payload')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((e) => (
-            <tr key={String(e.seq)}>
-              <td className="num">{String(e.seq)}</td>
-              <td className="nowrap">
-                <time dateTime={e.at}>{i18n.dateTime(e.at)}</time>
-              </td>
-              <td>
-                <Untrusted>{e.actor}</Untrusted>
-              </td>
-              <td>
-                <span className="event-action">{eventLabel(i18n, e.action)}</span>
-                <code className="event-code">{e.action}</code>
-              </td>
-              <td>
-                <code className="hash" title={e.hash}>
-                  {e.hash.slice(0, 16)}…
-                </code>
-              </td>
-              <td>
-                {e.payload !== null && e.payload !== undefined && (
-                  <details>
-                    <summary>{t('item.payload.show')}</summary>
-                    <pre className="payload">{JSON.stringify(e.payload, null, 2)}</pre>
-                  </details>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <img
+      className="contact-sheet"
+      src={api.contactSheetUrl(itemId)}
+      alt={t('item.contactSheet.alt')}
+      loading="lazy"
+      decoding="async"
+      onError={() => {
+        setFailed(true);
+      }}
+    />
   );
 }
 
-function ItemView({ item, me }: { item: ItemDetail; me: Account }): ReactNode {
+function ItemView({
+  item,
+  me,
+  at,
+}: {
+  item: ItemDetail;
+  me: Account;
+  at: number | undefined;
+}): ReactNode {
   const i18n = useI18n();
   const { t } = i18n;
   const queryClient = useQueryClient();
@@ -218,6 +184,8 @@ function ItemView({ item, me }: { item: ItemDetail; me: Account }): ReactNode {
         )}
       </div>
 
+      {item.kind === 'video' && <Watch item={item} me={me} at={at} />}
+
       <div className="item-grid">
         <section aria-labelledby="details-h">
           <h2 id="details-h">{t('item.details')}</h2>
@@ -258,6 +226,12 @@ function ItemView({ item, me }: { item: ItemDetail; me: Account }): ReactNode {
             <p className="muted">{t('item.noMedia')}</p>
           ) : (
             <MediaFacts media={item.media} />
+          )}
+          {item.derivatives.some((d) => d.kind === 'contact-sheet') && (
+            <details className="contact-sheet-box">
+              <summary>{t('item.contactSheet')}</summary>
+              <ContactSheet itemId={item.id} />
+            </details>
           )}
         </section>
       </div>
@@ -319,7 +293,11 @@ function ItemView({ item, me }: { item: ItemDetail; me: Account }): ReactNode {
       <section aria-labelledby="history-h">
         <h2 id="history-h">{t('item.history')}</h2>
         <p className="muted">{t('item.history.intro')}</p>
-        <History events={item.events} />
+        <History
+          rows={eventRows(item.events)}
+          caption={t('item.history')}
+          empty={t('item.history.empty')}
+        />
       </section>
     </article>
   );
@@ -328,7 +306,16 @@ function ItemView({ item, me }: { item: ItemDetail; me: Account }): ReactNode {
 function ItemLoader({ me }: { me: Account }): ReactNode {
   const { t } = useI18n();
   const { id } = useParams({ from: '/items/$id' });
-  const query = useQuery({ queryKey: ['item', id], queryFn: () => api.item(id) });
+  const { t: at } = useSearch({ from: '/items/$id' });
+  const query = useQuery({
+    queryKey: ['item', id],
+    queryFn: () => api.item(id),
+    // A readable video without its web copy yet: ask again until the job has made it.
+    refetchInterval: (q) => {
+      const item = q.state.data;
+      return item !== undefined && mayHaveDerivatives(item) && !hasProxy(item) ? POLL_MS : false;
+    },
+  });
   if (query.isPending)
     return (
       <p className="loading" role="status">
@@ -352,7 +339,7 @@ function ItemLoader({ me }: { me: Account }): ReactNode {
         />
       </div>
     );
-  return <ItemView item={query.data} me={me} />;
+  return <ItemView item={query.data} me={me} at={at} />;
 }
 
 export function ItemPage(): ReactNode {

@@ -1,14 +1,25 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { useEffect, useRef } from 'react';
-import type { ReactNode } from 'react';
-import { api, ITEM_KINDS, type Item, type ItemKind } from '../api.ts';
+import { useEffect, useId, useRef, useState } from 'react';
+import type { InputHTMLAttributes, ReactNode } from 'react';
+import {
+  api,
+  ITEM_KINDS,
+  ITEM_SORTS,
+  type Item,
+  type ItemKind,
+  type ItemSort,
+  type ItemsFilter,
+} from '../api.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { useTitle } from '../components/Layout.tsx';
 import { PathText } from '../components/PathText.tsx';
+import { Poster } from '../components/Poster.tsx';
 import { Protected } from '../components/Protected.tsx';
 import { formatDuration, formatSize, splitPath } from '../format.ts';
 import { useI18n, type I18n } from '../i18n/index.tsx';
+import type { ItemsSearch } from '../router.tsx';
+import { dayBoundary, formatTime, parseTime } from '../time.ts';
 
 const PAGE_SIZE = 100;
 
@@ -25,6 +36,9 @@ function ItemRow({ item }: { item: Item }): ReactNode {
   const others = item.paths.length - 1;
   return (
     <tr>
+      <td className="cell-poster">
+        <Poster item={item} />
+      </td>
       <td className="cell-name">
         <Link to="/items/$id" params={{ id: item.id }} className="item-link">
           <PathText>{name}</PathText>
@@ -55,60 +69,302 @@ function ItemRow({ item }: { item: Item }): ReactNode {
   );
 }
 
-function Filters({ kind, problems }: { kind: ItemKind | undefined; problems: boolean }): ReactNode {
+type SearchPatch = Partial<ItemsSearch>;
+
+/**
+ * A text field that applies its value after the typing stops (`delay` ms), and follows the
+ * address when it changes elsewhere (clearing the filters, the back button).
+ */
+function DebouncedInput({
+  value,
+  onApply,
+  delay = 300,
+  validate,
+  same = (a, b) => a === b,
+  ...input
+}: Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'> & {
+  value: string;
+  onApply: (value: string) => void;
+  delay?: number;
+  /** An error message for a value that cannot be applied, or null. */
+  validate?: (value: string) => string | null;
+  /** Whether two texts mean the same (so "90" is not rewritten as "1:30" while typing). */
+  same?: (a: string, b: string) => boolean;
+}): ReactNode {
+  const [text, setText] = useState(value);
+  const applied = useRef(value);
+  const onApplyRef = useRef(onApply);
+  onApplyRef.current = onApply;
+  const error = validate?.(text) ?? null;
+  const errorId = useId();
+
+  // The address changed without this field (cleared filters): show what it says now.
+  useEffect(() => {
+    if (!same(value, applied.current)) {
+      applied.current = value;
+      setText(value);
+    }
+  }, [value]);
+
+  useEffect(() => {
+    const next = text.trim();
+    if (same(next, applied.current) || error !== null) return;
+    const timer = window.setTimeout(() => {
+      applied.current = next;
+      onApplyRef.current(next);
+    }, delay);
+    return () => {
+      window.clearTimeout(timer);
+    };
+  }, [text, delay, error]);
+
+  return (
+    <>
+      <input
+        {...input}
+        value={text}
+        aria-invalid={error === null ? undefined : true}
+        aria-describedby={error === null ? undefined : errorId}
+        onChange={(e) => {
+          setText(e.target.value);
+        }}
+        onKeyDown={(e) => {
+          // Enter applies at once.
+          if (e.key === 'Enter' && error === null) {
+            applied.current = text.trim();
+            onApplyRef.current(text.trim());
+          }
+        }}
+      />
+      {error !== null && (
+        <span className="field-error filter-error" id={errorId} role="alert">
+          {error}
+        </span>
+      )}
+    </>
+  );
+}
+
+/** Filters narrow the list; the order does not. */
+const hasFilters = (s: ItemsSearch): boolean =>
+  Object.entries(s).some(([k, v]) => k !== 'sort' && v !== undefined && v !== '');
+
+function Filters({ search }: { search: ItemsSearch }): ReactNode {
   const { t } = useI18n();
   const navigate = useNavigate({ from: '/items' });
-  const set = (next: { kind?: ItemKind | undefined; problems?: boolean | undefined }): void => {
+  const set = (next: SearchPatch): void => {
     void navigate({ search: (prev) => ({ ...prev, ...next }), replace: true });
   };
+  const durationError = (v: string): string | null =>
+    v.trim() === '' || parseTime(v) !== null ? null : t('validation.time');
+  const duration = (v: string): number | undefined =>
+    v === '' ? undefined : (parseTime(v) ?? undefined);
+  const sameDuration = (a: string, b: string): boolean =>
+    a.trim() === b.trim() || (parseTime(a) !== null && parseTime(a) === parseTime(b));
+  const shownSeconds = (n: number | undefined): string =>
+    n === undefined ? '' : formatTime(n).replace(/\.0$/, '');
   return (
     <form
-      className="filters"
+      className="item-filters"
+      role="search"
       aria-label={t('items.filters')}
       onSubmit={(e) => {
         e.preventDefault();
       }}
     >
-      <label className="inline-field">
-        <span>{t('items.filter.kind')}</span>
-        <select
-          name="kind"
-          value={kind ?? ''}
-          onChange={(e) => {
-            const v = e.target.value;
-            set({
-              kind: (ITEM_KINDS as readonly string[]).includes(v) ? (v as ItemKind) : undefined,
-            });
-          }}
-        >
-          <option value="">{t('items.filter.anyKind')}</option>
-          {ITEM_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {t(`kind.${k}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="inline-check">
-        <input
-          type="checkbox"
-          name="problems"
-          checked={problems}
-          onChange={(e) => {
-            set({ problems: e.target.checked ? true : undefined });
-          }}
-        />
-        <span>{t('items.filter.problems')}</span>
-      </label>
+      <div className="search-row">
+        <label className="search-field">
+          <span>{t('items.search')}</span>
+          <DebouncedInput
+            type="search"
+            name="q"
+            value={search.q ?? ''}
+            maxLength={200}
+            placeholder={t('items.search.placeholder')}
+            onApply={(v) => {
+              set({ q: v === '' ? undefined : v });
+            }}
+          />
+        </label>
+        <p className="search-help muted">{t('items.search.help')}</p>
+      </div>
+      <div className="filter-grid">
+        <label className="filter">
+          <span>{t('items.filter.kind')}</span>
+          <select
+            name="kind"
+            value={search.kind ?? ''}
+            onChange={(e) => {
+              const v = e.target.value;
+              set({
+                kind: (ITEM_KINDS as readonly string[]).includes(v) ? (v as ItemKind) : undefined,
+              });
+            }}
+          >
+            <option value="">{t('items.filter.anyKind')}</option>
+            {ITEM_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {t(`kind.${k}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="filter filter-wide">
+          <span>{t('items.filter.folder')}</span>
+          <DebouncedInput
+            type="text"
+            name="folder"
+            value={search.folder ?? ''}
+            maxLength={1000}
+            placeholder={t('items.filter.folder.placeholder')}
+            dir="ltr"
+            delay={500}
+            onApply={(v) => {
+              set({ folder: v === '' ? undefined : v });
+            }}
+          />
+        </label>
+        <label className="filter">
+          <span>{t('items.filter.recordedFrom')}</span>
+          <input
+            type="date"
+            name="recordedFrom"
+            value={search.recordedFrom ?? ''}
+            max={search.recordedTo}
+            onChange={(e) => {
+              set({ recordedFrom: e.target.value === '' ? undefined : e.target.value });
+            }}
+          />
+        </label>
+        <label className="filter">
+          <span>{t('items.filter.recordedTo')}</span>
+          <input
+            type="date"
+            name="recordedTo"
+            value={search.recordedTo ?? ''}
+            min={search.recordedFrom}
+            onChange={(e) => {
+              set({ recordedTo: e.target.value === '' ? undefined : e.target.value });
+            }}
+          />
+        </label>
+        <label className="filter filter-short">
+          <span>{t('items.filter.minDuration')}</span>
+          <DebouncedInput
+            type="text"
+            inputMode="decimal"
+            name="minSeconds"
+            value={shownSeconds(search.minSeconds)}
+            placeholder={t('items.filter.duration.placeholder')}
+            validate={durationError}
+            same={sameDuration}
+            delay={500}
+            onApply={(v) => {
+              set({ minSeconds: duration(v) });
+            }}
+          />
+        </label>
+        <label className="filter filter-short">
+          <span>{t('items.filter.maxDuration')}</span>
+          <DebouncedInput
+            type="text"
+            inputMode="decimal"
+            name="maxSeconds"
+            value={shownSeconds(search.maxSeconds)}
+            placeholder={t('items.filter.duration.placeholder')}
+            validate={durationError}
+            same={sameDuration}
+            delay={500}
+            onApply={(v) => {
+              set({ maxSeconds: duration(v) });
+            }}
+          />
+        </label>
+        <label className="filter">
+          <span>{t('items.filter.linked')}</span>
+          <select
+            name="linked"
+            value={search.linked === undefined ? '' : String(search.linked)}
+            onChange={(e) => {
+              const v = e.target.value;
+              set({ linked: v === 'true' ? true : v === 'false' ? false : undefined });
+            }}
+          >
+            <option value="">{t('items.filter.linked.any')}</option>
+            <option value="true">{t('items.filter.linked.yes')}</option>
+            <option value="false">{t('items.filter.linked.no')}</option>
+          </select>
+        </label>
+        <label className="filter">
+          <span>{t('items.sort')}</span>
+          <select
+            name="sort"
+            value={search.sort ?? 'hash'}
+            onChange={(e) => {
+              const v = e.target.value;
+              set({
+                sort:
+                  (ITEM_SORTS as readonly string[]).includes(v) && v !== 'hash'
+                    ? (v as ItemSort)
+                    : undefined,
+              });
+            }}
+          >
+            {ITEM_SORTS.map((s) => (
+              <option key={s} value={s}>
+                {t(`items.sort.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-check filter-check">
+          <input
+            type="checkbox"
+            name="problems"
+            checked={search.problems === true}
+            onChange={(e) => {
+              set({ problems: e.target.checked ? true : undefined });
+            }}
+          />
+          <span>{t('items.filter.problems')}</span>
+        </label>
+        {hasFilters(search) && (
+          <button
+            type="button"
+            className="button button-secondary filter-clear"
+            onClick={() => {
+              void navigate({ search: { sort: search.sort }, replace: true });
+            }}
+          >
+            {t('items.clearFilters.short')}
+          </button>
+        )}
+      </div>
     </form>
   );
+}
+
+/** The list's filters as the API takes them (days become times in the reader's zone). */
+function apiFilter(s: ItemsSearch): ItemsFilter {
+  return {
+    kind: s.kind,
+    problems: s.problems === true ? true : undefined,
+    q: s.q,
+    folder: s.folder,
+    recordedFrom: s.recordedFrom === undefined ? undefined : dayBoundary(s.recordedFrom, false),
+    recordedTo: s.recordedTo === undefined ? undefined : dayBoundary(s.recordedTo, true),
+    minSeconds: s.minSeconds,
+    maxSeconds: s.maxSeconds,
+    linked: s.linked,
+    sort: s.sort,
+  };
 }
 
 function ItemsList(): ReactNode {
   const { t, plural } = useI18n();
   const search = useSearch({ from: '/items' });
   const navigate = useNavigate({ from: '/items' });
-  const filter = { kind: search.kind, problems: search.problems === true ? true : undefined };
+  const filter = apiFilter(search);
   const query = useInfiniteQuery({
     queryKey: ['items', filter],
     queryFn: ({ pageParam }) => api.items(filter, pageParam, PAGE_SIZE),
@@ -137,7 +393,7 @@ function ItemsList(): ReactNode {
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   const items = query.data?.pages.flatMap((p) => p.items) ?? [];
-  const filtered = filter.kind !== undefined || filter.problems === true;
+  const filtered = hasFilters(search);
 
   let body: ReactNode;
   if (query.isPending)
@@ -164,7 +420,7 @@ function ItemsList(): ReactNode {
           type="button"
           className="button button-secondary"
           onClick={() => {
-            void navigate({ search: {}, replace: true });
+            void navigate({ search: { sort: search.sort }, replace: true });
           }}
         >
           {t('items.clearFilters')}
@@ -184,6 +440,9 @@ function ItemsList(): ReactNode {
             <caption className="sr-only">{t('items.title')}</caption>
             <thead>
               <tr>
+                <th scope="col" className="cell-poster">
+                  <span className="sr-only">{t('items.col.poster')}</span>
+                </th>
                 <th scope="col">{t('items.col.name')}</th>
                 <th scope="col">{t('items.col.kind')}</th>
                 <th scope="col" className="num">
@@ -235,8 +494,8 @@ function ItemsList(): ReactNode {
     <div className="page">
       <div className="page-head">
         <h1>{t('items.title')}</h1>
-        <Filters kind={search.kind} problems={search.problems === true} />
       </div>
+      <Filters search={search} />
       {body}
     </div>
   );
