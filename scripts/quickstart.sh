@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian machine to a working archive: installs everything, makes a
 # small synthetic DVR export (ffmpeg), takes it in, lists it, verifies it, and exports it as a
-# package a court could check, then checks that package the way its recipient would. The demo
-# archive is ./demo-archive; run bin/custody --data demo-archive … to explore it further.
+# package a court could check, checks that package the way its recipient would, and serves the
+# web app on the demo archive (./demo-archive).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -18,3 +18,6 @@ bin/custody --data demo-archive verify
 CUSTODY_ORGANIZATION="Demo organisation" bin/custody --data demo-archive export \
   --bagit demo-package --all --description "Demo: the whole synthetic drive"
 (cd demo-package && python3 verify-custody.py)
+# The product itself: the web app on http://127.0.0.1:8080 (the setup link for the first admin
+# is printed below; Ctrl-C stops it).
+exec bin/custody --data demo-archive serve

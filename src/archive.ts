@@ -150,6 +150,8 @@ async function assemble(config: Config, marker: Marker): Promise<Archive> {
     await migrate(handle.db);
     const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'));
     await blobs.init();
+    const derivativesDir = path.join(config.dataDir, 'derivatives');
+    await fs.mkdir(derivativesDir, { recursive: true, mode: 0o700 });
     const db = handle;
     const queue = openJobQueue(
       db.pglite !== null
@@ -176,7 +178,7 @@ async function assemble(config: Config, marker: Marker): Promise<Archive> {
       passwords: argon2Hasher,
       totp: otplibTotp,
       deriver: new FfmpegRunner({ timeoutMs: 10 * 60_000 }),
-      derivativesDir: path.join(config.dataDir, 'derivatives'),
+      derivativesDir,
       startJobs: () => (started ??= queue.start().then(() => queue)),
       close: async () => {
         if (started !== undefined) await (await started).stop(); // before the database closes
