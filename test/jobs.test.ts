@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, sql } from 'kysely';
+import type { PGlite } from '@electric-sql/pglite';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openJobQueue, type JobQueueOptions } from '../src/adapters/queue-pgboss.ts';
 import {
@@ -16,7 +16,7 @@ import {
   type JobName,
 } from '../src/core/jobs/catalogue.ts';
 import type { JobInfo, JobQueue, JobState } from '../src/core/jobs/queue.ts';
-import { openPostgres } from '../src/db/connect.ts';
+import { openPglite, openPostgres } from '../src/db/connect.ts';
 import { migrate } from '../src/db/migrate.ts';
 import type { Database } from '../src/db/schema.ts';
 import { DATABASES, freshPostgresDatabase, tempDir, type DatabaseName } from './helpers/archive.ts';
@@ -24,15 +24,11 @@ import { DATABASES, freshPostgresDatabase, tempDir, type DatabaseName } from './
 const CONCURRENCY = 4;
 const WAIT = { timeout: 60_000, interval: 50 };
 
-/** PGlite started exactly as src/db/connect.ts starts it (fsync on, int8 as number). */
+/** PGlite started as the archive starts it (src/db/connect.ts: fsync on, extensions, int8). */
 async function openTestPglite(): Promise<{ pglite: PGlite; db: Kysely<Database> }> {
-  const defaults = (PGlite as unknown as { defaultStartParams: readonly string[] })
-    .defaultStartParams;
-  const pglite = await PGlite.create(await tempDir('jobs-db'), {
-    parsers: { 20: (v: string) => Number(v) },
-    startParams: [...defaults.filter((p) => p !== '-F'), '-c', 'shared_buffers=32MB'],
-  });
-  return { pglite, db: new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) }) };
+  const handle = await openPglite(await tempDir('jobs-db'));
+  if (handle.pglite === null) throw new Error('openPglite gave no PGlite instance');
+  return { pglite: handle.pglite, db: handle.db };
 }
 
 async function openTestDatabase(
@@ -389,7 +385,10 @@ describe.each(DATABASES)('stopping the job queue on %s', (database) => {
       await queue.start();
       let done = 0;
       const handler = async () => { done++; };
-      await queue.work({ 'media.proxy': handler, 'media.thumbnails': handler }, { concurrency: 2 });
+      await queue.work(
+        { 'media.proxy': handler, 'media.thumbnails': handler, 'export.bagit': handler },
+        { concurrency: 2 },
+      );
       for (let i = 0; i < 5; i++) await queue.send('media.proxy', { itemId: randomUUID() });
       while (done < 5) await new Promise((r) => setTimeout(r, 20));
       await queue.stop();
