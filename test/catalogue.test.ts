@@ -145,6 +145,15 @@ describe.each(DATABASES)('the catalogue on %s', (database) => {
 
     const onItem = await call(app, reviewer, 'GET', `/api/items/${itemId}/segments`);
     expect(onItem.json<unknown[]>()).toHaveLength(1);
+    const timeline = await call(app, reviewer, 'GET', '/api/incidents/timeline');
+    expect(timeline.json()).toEqual([
+      expect.objectContaining({
+        month: '2020-02',
+        facility: 'ИК-7 Сегежа',
+        id: incident.id,
+        startsAt: '2020-02-18T11:22:05.000Z',
+      }),
+    ]);
     const listed = await call(app, reviewer, 'GET', '/api/incidents?status=documented');
     expect(listed.json<{ incidents: Incident[] }>().incidents.map((i) => i.id)).toEqual([
       incident.id,

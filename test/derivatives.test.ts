@@ -108,6 +108,17 @@ describe.each(DATABASES)('proxies and thumbnails on %s', (database) => {
       'poster',
       'proxy',
     ]);
+    const item = await call(app, cookie, 'GET', `/api/items/${itemId}`);
+    expect(item.json<{ derivatives: { kind: string; url: string }[] }>().derivatives).toEqual([
+      expect.objectContaining({ kind: 'contact-sheet', url: `/api/items/${itemId}/contact-sheet` }),
+      expect.objectContaining({ kind: 'poster' }),
+      expect.objectContaining({ kind: 'proxy' }),
+    ]);
+    const list = await call(app, cookie, 'GET', '/api/items?kind=video');
+    const entry = list
+      .json<{ items: { id: string; derivatives: string[] }[] }>()
+      .items.find((i) => i.id === itemId);
+    expect(entry?.derivatives).toEqual(['contact-sheet', 'poster', 'proxy']);
   });
 
   it('serves the proxy with HTTP Range so the player can seek', async () => {

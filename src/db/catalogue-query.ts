@@ -172,3 +172,33 @@ export async function incidentHistory(
     .execute();
   return rows.map(toCustodyEvent);
 }
+
+/**
+ * Incidents per month and facility (by when they started), for the timeline: how many, and
+ * which, so the page can link to each.
+ */
+export async function incidentTimeline(
+  db: Kysely<Database>,
+  from: Date | undefined,
+  to: Date | undefined,
+) {
+  let q = db
+    .selectFrom('incident')
+    .leftJoin('facility', 'facility.id', 'incident.facility_id')
+    .select([
+      sql<string>`to_char(incident.starts_at AT TIME ZONE 'UTC', 'YYYY-MM')`.as('month'),
+      'incident.facility_id',
+      'facility.name as facility',
+      'incident.id',
+      'incident.title',
+      'incident.status',
+      'incident.starts_at',
+    ])
+    .where('incident.starts_at', 'is not', null)
+    .orderBy('incident.starts_at')
+    .orderBy('incident.id')
+    .limit(5000);
+  if (from !== undefined) q = q.where('incident.starts_at', '>=', from);
+  if (to !== undefined) q = q.where('incident.starts_at', '<=', to);
+  return q.execute();
+}

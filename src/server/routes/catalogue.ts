@@ -43,7 +43,7 @@ import {
   peopleOfIncident,
   segmentsWhere,
 } from '../../db/catalogue-query.ts';
-import { incidentHistory } from '../../db/catalogue-query.ts';
+import { incidentHistory, incidentTimeline } from '../../db/catalogue-query.ts';
 import type { AccountRow } from '../../db/schema.ts';
 import { incidentJson, personJson, segmentJson } from '../../core/catalogue/views.ts';
 
@@ -161,6 +161,40 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
             ? `${new Date(last.sort_at).toISOString()}|${last.id}`
             : null,
       };
+    },
+  );
+  app.get<{ Querystring: { from?: string; to?: string } }>(
+    '/api/incidents/timeline',
+    {
+      config: { access: READ },
+      schema: {
+        tags,
+        summary: 'Incidents with a start time, by month and facility (at most 5,000)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const rows = await incidentTimeline(
+        deps.db,
+        request.query.from === undefined ? undefined : new Date(request.query.from),
+        request.query.to === undefined ? undefined : new Date(request.query.to),
+      );
+      return rows.map((r) => ({
+        month: r.month,
+        facilityId: r.facility_id,
+        facility: r.facility,
+        id: r.id,
+        title: r.title,
+        status: r.status,
+        startsAt: r.starts_at?.toISOString() ?? null,
+      }));
     },
   );
   app.post(

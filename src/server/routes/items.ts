@@ -52,8 +52,30 @@ const itemSchema = {
         properties: { code: { type: 'string' }, message: { type: 'string' } },
       },
     },
+    derivatives: {
+      type: 'array',
+      items: { type: 'string', enum: ['contact-sheet', 'poster', 'proxy'] },
+      description: 'derivatives made so far (in the list only)',
+    },
   },
 } as const;
+
+/** Which derivatives exist for these items, so the list asks only for posters that exist. */
+async function derivativeKinds(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, string[]>> {
+  const kinds = new Map<string, string[]>();
+  if (ids.length === 0) return kinds;
+  const rows = await db
+    .selectFrom('derivative')
+    .select(['item_id', 'kind'])
+    .where('item_id', 'in', ids)
+    .orderBy('kind')
+    .execute();
+  for (const r of rows) kinds.set(r.item_id, [...(kinds.get(r.item_id) ?? []), r.kind]);
+  return kinds;
+}
 
 async function findItem(db: Kysely<Database>, id: string): Promise<ItemRow> {
   const row = isUuid(id)
@@ -155,13 +177,18 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
         rows.map((r) => r.id),
       );
       const lastRow = rows.at(-1);
+      const made = await derivativeKinds(
+        deps.db,
+        rows.map((r) => r.id),
+      );
       return {
-        items: rows.map((r) =>
-          itemJson(
+        items: rows.map((r) => ({
+          ...itemJson(
             r,
             paths.filter((p) => p.itemId === r.id),
           ),
-        ),
+          derivatives: made.get(r.id) ?? [],
+        })),
         next:
           lastRow !== undefined && rows.length === limit
             ? itemCursor(lastRow, q.sort ?? 'hash')
