@@ -102,8 +102,13 @@ export interface ItemDetail extends Item {
   readonly events: readonly CustodyEvent[];
 }
 
+/** An entry of the items list: which derivatives exist, so only those are asked for. */
+export interface ListedItem extends Item {
+  readonly derivatives: readonly DerivativeKind[];
+}
+
 export interface ItemsPage {
-  readonly items: readonly Item[];
+  readonly items: readonly ListedItem[];
   readonly next: string | null;
 }
 
@@ -216,6 +221,24 @@ export interface Facility {
   readonly aliases: readonly string[];
   readonly type: string;
   readonly region: string;
+}
+
+export interface FacilityInput {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  readonly type?: string;
+  readonly region?: string;
+}
+
+/** One incident on the timeline: the month it started in (UTC) and where. */
+export interface TimelineEntry {
+  readonly month: string;
+  readonly facilityId: string | null;
+  readonly facility: string | null;
+  readonly id: string;
+  readonly title: string;
+  readonly status: IncidentStatus;
+  readonly startsAt: string;
 }
 
 export interface ViolationType {
@@ -370,6 +393,17 @@ export const api = {
     if (filter.status !== undefined) q.set('status', filter.status);
     return request<IncidentsPage>('GET', `/api/incidents?${q.toString()}`);
   },
+  /** Incidents with a start time, oldest first; from and to are ISO times. */
+  timeline(range: {
+    from?: string | undefined;
+    to?: string | undefined;
+  }): Promise<TimelineEntry[]> {
+    const q = new URLSearchParams();
+    if (range.from !== undefined) q.set('from', range.from);
+    if (range.to !== undefined) q.set('to', range.to);
+    const qs = q.toString();
+    return request<TimelineEntry[]>('GET', `/api/incidents/timeline${qs === '' ? '' : `?${qs}`}`);
+  },
   incident: (id: string) =>
     request<IncidentDetail>('GET', `/api/incidents/${encodeURIComponent(id)}`),
   createIncident: (input: IncidentInput) => request<Incident>('POST', '/api/incidents', input),
@@ -388,7 +422,6 @@ export const api = {
     request<Person>('POST', '/api/people', input),
 
   facilities: () => request<Facility[]>('GET', '/api/facilities'),
-  createFacility: (input: { name: string; region?: string }) =>
-    request<Facility>('POST', '/api/facilities', input),
+  createFacility: (input: FacilityInput) => request<Facility>('POST', '/api/facilities', input),
   violationTypes: () => request<ViolationType[]>('GET', '/api/violation-types'),
 };

@@ -44,6 +44,12 @@ export interface IncidentsSearch {
   status?: IncidentStatus | undefined;
 }
 
+/** The timeline's range: months (YYYY-MM), both ends included. */
+export interface TimelineSearch {
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
 const text = (v: unknown, max: number): string | undefined =>
   typeof v === 'string' && v.trim() !== '' && v.length <= max ? v : undefined;
 const flag = (v: unknown): boolean | undefined =>
@@ -52,6 +58,8 @@ const seconds = (v: unknown): number | undefined => {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : NaN;
   return Number.isFinite(n) && n >= 0 && n <= 1e7 ? n : undefined;
 };
+const month = (v: unknown): string | undefined =>
+  typeof v === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(v) ? v : undefined;
 const day = (v: unknown): string | undefined =>
   typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined;
 
@@ -138,6 +146,28 @@ const incidentsRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/Incidents.tsx'), 'IncidentsPage'),
 });
 
+const timelineRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/incidents/timeline',
+  validateSearch: (search: Record<string, unknown>): TimelineSearch => ({
+    from: month(search['from']),
+    to: month(search['to']),
+  }),
+  component: lazyRouteComponent(() => import('./pages/Timeline.tsx'), 'TimelinePage'),
+});
+
+const facilitiesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/facilities',
+  component: lazyRouteComponent(() => import('./pages/Facilities.tsx'), 'FacilitiesPage'),
+});
+
+const peopleRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/people',
+  component: lazyRouteComponent(() => import('./pages/People.tsx'), 'PeoplePage'),
+});
+
 const incidentRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/incidents/$id',
@@ -158,7 +188,10 @@ const routeTree = rootRoute.addChildren([
   itemsRoute,
   itemRoute,
   incidentsRoute,
+  timelineRoute,
   incidentRoute,
+  facilitiesRoute,
+  peopleRoute,
   adminInviteRoute,
 ]);
 

@@ -64,9 +64,25 @@ function Header(): ReactNode {
               {t('nav.items')}
             </Link>
             {me.role !== 'partner' && (
-              <Link to="/incidents" search={{}} activeProps={{ 'aria-current': 'page' }}>
-                {t('nav.incidents')}
-              </Link>
+              <>
+                <Link
+                  to="/incidents"
+                  search={{}}
+                  activeOptions={{ exact: true }}
+                  activeProps={{ 'aria-current': 'page' }}
+                >
+                  {t('nav.incidents')}
+                </Link>
+                <Link to="/incidents/timeline" search={{}} activeProps={{ 'aria-current': 'page' }}>
+                  {t('nav.timeline')}
+                </Link>
+                <Link to="/facilities" activeProps={{ 'aria-current': 'page' }}>
+                  {t('nav.facilities')}
+                </Link>
+                <Link to="/people" activeProps={{ 'aria-current': 'page' }}>
+                  {t('nav.people')}
+                </Link>
+              </>
             )}
             {me.role === 'admin' && (
               <Link to="/admin/invite" activeProps={{ 'aria-current': 'page' }}>

@@ -1,20 +1,21 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
-import { api, type Item } from '../api.ts';
+import { api, type Item, type ListedItem } from '../api.ts';
 
 /** Only readable videos get derivatives (a background job makes them). */
 export const mayHaveDerivatives = (item: Pick<Item, 'kind' | 'probeStatus'>): boolean =>
   item.kind === 'video' && item.probeStatus === 'ok';
 
 /**
- * The item's poster frame, when a background job has made one; an empty frame otherwise (and
- * when the image is not there yet: the 404 hides it). Decorative: the name beside it says
- * what the item is.
+ * The item's poster frame, when a background job has made one (the list says which
+ * derivatives exist, so no poster is asked for that is not there); an empty frame otherwise.
+ * Decorative: the name beside it says what the item is.
  */
-export function Poster({ item }: { item: Item }): ReactNode {
+export function Poster({ item }: { item: ListedItem }): ReactNode {
   const [failed, setFailed] = useState(false);
   if (!mayHaveDerivatives(item)) return null;
-  if (failed) return <span className="poster poster-none" aria-hidden="true" />;
+  if (failed || !item.derivatives.includes('poster'))
+    return <span className="poster poster-none" aria-hidden="true" />;
   return (
     <img
       className="poster"

@@ -184,6 +184,9 @@ function IncidentsList({ me }: { me: Account }): ReactNode {
       <div className="page-head">
         <h1>{t('incidents.title')}</h1>
         <div className="head-actions">
+          <Link to="/incidents/timeline" search={{}}>
+            {t('timeline.link')}
+          </Link>
           <label className="inline-field">
             <span>{t('incident.status')}</span>
             <select

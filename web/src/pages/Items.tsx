@@ -6,7 +6,7 @@ import {
   api,
   ITEM_KINDS,
   ITEM_SORTS,
-  type Item,
+  type ListedItem,
   type ItemKind,
   type ItemSort,
   type ItemsFilter,
@@ -27,7 +27,7 @@ export function kindLabel(i18n: I18n, kind: string): string {
   return i18n.maybe(`kind.${kind}`) ?? kind;
 }
 
-function ItemRow({ item }: { item: Item }): ReactNode {
+function ItemRow({ item }: { item: ListedItem }): ReactNode {
   const i18n = useI18n();
   const { t, plural } = i18n;
   const first = item.paths[0];

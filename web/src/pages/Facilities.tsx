@@ -1,0 +1,209 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { SubmitEvent, ReactNode } from 'react';
+import { api, canWrite, type Account } from '../api.ts';
+import { ErrorBox } from '../components/ErrorBox.tsx';
+import { Field } from '../components/Field.tsx';
+import { useTitle } from '../components/Layout.tsx';
+import { Untrusted } from '../components/PathText.tsx';
+import { Protected } from '../components/Protected.tsx';
+import { useI18n } from '../i18n/index.tsx';
+
+function FacilityCreate(): ReactNode {
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [aliases, setAliases] = useState('');
+  const [type, setType] = useState('');
+  const [region, setRegion] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const create = useMutation({
+    mutationFn: api.createFacility,
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['facilities'] });
+      setName('');
+      setAliases('');
+      setType('');
+      setRegion('');
+    },
+  });
+  const submit = (e: SubmitEvent<HTMLFormElement>): void => {
+    e.preventDefault();
+    if (name.trim() === '') {
+      setError(t('validation.required'));
+      return;
+    }
+    setError(null);
+    create.mutate({
+      name: name.trim(),
+      aliases: aliases
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a !== ''),
+      type: type.trim(),
+      region: region.trim(),
+    });
+  };
+  return (
+    <form className="form form-box" noValidate onSubmit={submit} aria-labelledby="facility-new">
+      <h2 id="facility-new">{t('facilities.new')}</h2>
+      <div className="form-row">
+        <Field
+          label={t('facility.name')}
+          value={name}
+          error={error}
+          maxLength={300}
+          autoComplete="off"
+          onChange={(e) => {
+            setName(e.target.value);
+          }}
+        />
+        <Field
+          label={t('facilities.aliases')}
+          help={t('facilities.aliases.help')}
+          optional
+          value={aliases}
+          maxLength={2000}
+          autoComplete="off"
+          onChange={(e) => {
+            setAliases(e.target.value);
+          }}
+        />
+      </div>
+      <div className="form-row">
+        <Field
+          label={t('facilities.type')}
+          optional
+          value={type}
+          maxLength={100}
+          autoComplete="off"
+          onChange={(e) => {
+            setType(e.target.value);
+          }}
+        />
+        <Field
+          label={t('facility.region')}
+          optional
+          value={region}
+          maxLength={200}
+          autoComplete="off"
+          onChange={(e) => {
+            setRegion(e.target.value);
+          }}
+        />
+      </div>
+      {create.isError && <ErrorBox title={t('facility.failed')} error={create.error} />}
+      <div className="form-actions">
+        <button type="submit" className="button" disabled={create.isPending}>
+          {t('facility.save')}
+        </button>
+        {create.isSuccess && (
+          <span role="status" className="form-status">
+            {t('facilities.added')}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function FacilitiesList({ me }: { me: Account }): ReactNode {
+  const { t } = useI18n();
+  const query = useQuery({ queryKey: ['facilities'], queryFn: api.facilities });
+  const facilities = query.data ?? [];
+  let body: ReactNode;
+  if (query.isPending)
+    body = (
+      <p className="loading" role="status">
+        {t('common.loading')}
+      </p>
+    );
+  else if (query.isError)
+    body = (
+      <ErrorBox
+        title={t('incident.facilitiesFailed')}
+        error={query.error}
+        onRetry={() => {
+          void query.refetch();
+        }}
+      />
+    );
+  else if (facilities.length === 0)
+    body = (
+      <div className="empty">
+        <p className="empty-title">{t('facilities.empty')}</p>
+      </div>
+    );
+  else
+    body = (
+      <div className="table-wrap">
+        <table className="table facilities-table">
+          <caption className="sr-only">{t('facilities.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('facilities.name')}</th>
+              <th scope="col">{t('facilities.aliases')}</th>
+              <th scope="col">{t('facilities.type')}</th>
+              <th scope="col">{t('facility.region')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {facilities.map((f) => (
+              <tr key={f.id}>
+                <th scope="row">
+                  <Untrusted>{f.name}</Untrusted>
+                </th>
+                <td>
+                  {f.aliases.length === 0 ? (
+                    <span className="muted">{t('common.none')}</span>
+                  ) : (
+                    <ul className="chips">
+                      {f.aliases.map((a) => (
+                        <li key={a} className="chip">
+                          <Untrusted>{a}</Untrusted>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+                <td>
+                  {f.type === '' ? (
+                    <span className="muted">{t('common.none')}</span>
+                  ) : (
+                    <Untrusted>{f.type}</Untrusted>
+                  )}
+                </td>
+                <td>
+                  {f.region === '' ? (
+                    <span className="muted">{t('common.none')}</span>
+                  ) : (
+                    <Untrusted>{f.region}</Untrusted>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    );
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t('facilities.title')}</h1>
+      </div>
+      <p className="lead">{t('facilities.intro')}</p>
+      {canWrite(me) && <FacilityCreate />}
+      {body}
+    </div>
+  );
+}
+
+export function FacilitiesPage(): ReactNode {
+  const { t } = useI18n();
+  useTitle(t('facilities.title'));
+  return (
+    <Protected roles={['admin', 'investigator', 'reviewer']}>
+      {(me) => <FacilitiesList me={me} />}
+    </Protected>
+  );
+}
