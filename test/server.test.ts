@@ -158,6 +158,19 @@ describe.each(DATABASES)('the web API on %s', (database) => {
     await login(email, await generate({ secret }));
   });
 
+  it('lists acquisitions by name and counts, without who handed them over', async () => {
+    const cookie = await login(emailOf('investigator'));
+    const res = await app.inject({ method: 'GET', url: '/api/acquisitions', headers: { cookie } });
+    expect(res.json()).toEqual([expect.objectContaining({ name: 'A', files: 1, items: 1 })]);
+    expect(Object.keys(res.json<Record<string, unknown>[]>()[0] ?? {}).sort()).toEqual([
+      'files',
+      'id',
+      'items',
+      'name',
+      'openedAt',
+    ]);
+  });
+
   it('says whether the first admin is still to be set up', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/setup' });
     expect(res.json()).toEqual({ setupRequired: false });

@@ -3,6 +3,7 @@ import type { Archive } from '../../archive.ts';
 import {
   createFacility,
   createIncident,
+  createOrganisation,
   createPerson,
   linkPerson,
 } from '../../core/catalogue/catalogue.ts';
@@ -11,6 +12,7 @@ import {
   findIncident,
   listFacilities,
   listIncidents,
+  listOrganisations,
   listPeople,
   peopleOfIncident,
   segmentsWhere,
@@ -170,6 +172,34 @@ export function registerCatalogue(program: Command): void {
           return personJson({ ...row, has_real_name: row.real_name !== null });
         },
         (p) => `Created person ${p.id}: ${p.pseudonym}`,
+      )(),
+    );
+
+  const organisations = program.command('organisations').description('organisations: list, create');
+  organisations
+    .command('list')
+    .description('organisations by name')
+    .action(() =>
+      run(
+        (a) => listOrganisations(a.db),
+        (rows) => rows.map((o) => `${o.id}  ${o.name}`).join('\n') || 'No organisations.',
+      )(),
+    );
+  organisations
+    .command('create')
+    .requiredOption('--name <name>', 'its name')
+    .option('--alias <name>', 'another name (repeatable)', list)
+    .option('--kind <kind>', 'e.g. prison service, prosecutor, NGO')
+    .description('create an organisation')
+    .action((flags: { name: string; alias?: string[]; kind?: string }) =>
+      run(
+        (a) =>
+          createOrganisation(a, a.actor, {
+            name: flags.name,
+            aliases: flags.alias ?? [],
+            ...(flags.kind === undefined ? {} : { kind: flags.kind }),
+          }),
+        (o) => `Created organisation ${o.id}: ${o.name}`,
       )(),
     );
 

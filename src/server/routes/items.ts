@@ -5,7 +5,14 @@ import { CustodyError } from '../../core/errors.ts';
 import { itemJson } from '../../core/item-view.ts';
 import type { BlobStore, Clock } from '../../core/ports.ts';
 import { appendCustodyEvents, eventsFor } from '../../db/custody-log.ts';
-import { ITEM_SORTS, itemCursor, itemsPage, pathsOf, type ItemSort } from '../../db/items-query.ts';
+import {
+  ITEM_SORTS,
+  itemCursor,
+  itemsPage,
+  listAcquisitions,
+  pathsOf,
+  type ItemSort,
+} from '../../db/items-query.ts';
 import type { AccountRow, Database, ItemRow } from '../../db/schema.ts';
 import { safeFileName } from '../../domain/bagit.ts';
 import { isUuid } from '../../domain/ids.ts';
@@ -87,6 +94,25 @@ async function findItem(db: Kysely<Database>, id: string): Promise<ItemRow> {
 }
 
 export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
+  app.get(
+    '/api/acquisitions',
+    {
+      config: { access: CATALOGUE_ROLES },
+      schema: {
+        summary: 'Acquisitions by name with their counts (who handed them over is not listed)',
+        tags: ['items'],
+      },
+    },
+    async () =>
+      (await listAcquisitions(deps.db)).map((a) => ({
+        id: a.row.id,
+        name: a.row.name,
+        openedAt: a.row.opened_at.toISOString(),
+        files: a.files,
+        items: a.items,
+      })),
+  );
+
   app.get<{
     Querystring: {
       after?: string;
