@@ -12,6 +12,7 @@ import {
   startHarness,
   TOTAL,
   type Harness,
+  showMore,
 } from './harness.ts';
 
 /**
@@ -90,8 +91,7 @@ describe('the web app in Chromium', () => {
     const rows = page.locator('.items-table tbody tr');
     await expect.poll(() => rows.count()).toBe(100);
     await page.getByText('100 items shown').waitFor();
-    await page.getByRole('button', { name: 'Show more' }).click();
-    await expect.poll(() => rows.count()).toBe(TOTAL);
+    await showMore(page, rows, TOTAL);
     await page.getByText('That is all.').waitFor();
     await page.getByRole('link', { name: HOSTILE_SHOWN }).waitFor();
     await page.getByRole('link', { name: CYRILLIC_NAME }).waitFor();
@@ -121,8 +121,7 @@ describe('the web app in Chromium', () => {
     await page.getByLabel('Kind').selectOption('document');
     await page.waitForURL(/kind=document/);
     await expect.poll(() => rows.count()).toBe(100);
-    await page.getByRole('button', { name: 'Show more' }).click();
-    await expect.poll(() => rows.count()).toBe(NOTES + 1);
+    await showMore(page, rows, NOTES + 1);
     await page.getByRole('link', { name: DOCUMENT_NAME }).waitFor();
 
     await page.getByLabel('Kind').selectOption('video');

@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { expect } from 'vitest';
 import type { Archive } from '../../src/archive.ts';
 import { setupInvitation } from '../../src/core/accounts/accounts.ts';
@@ -208,4 +214,24 @@ export async function startHarness(opts: { jobs: boolean }): Promise<Harness> {
       await archive.close();
     },
   };
+}
+
+/**
+ * Loads the next page of a list as a person would: scrolling to the end (the list loads more
+ * by itself) or pressing "Show more". Either may win, and the button is replaced when the
+ * page arrives, so a click that lands on a vanished button is simply tried again.
+ */
+export async function showMore(page: Page, rows: Locator, expected: number): Promise<void> {
+  for (let attempt = 0; attempt < 10 && (await rows.count()) < expected; attempt++) {
+    await page.mouse.wheel(0, 20_000);
+    await page
+      .getByRole('button', { name: 'Show more' })
+      .click({ timeout: 2_000 })
+      .catch(() => undefined);
+    await expect
+      .poll(() => rows.count(), { timeout: 3_000 })
+      .toBe(expected)
+      .catch(() => undefined);
+  }
+  await expect.poll(() => rows.count()).toBe(expected);
 }

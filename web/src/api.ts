@@ -160,6 +160,8 @@ export interface SegmentInput {
   readonly incidentId?: string | null;
   readonly note?: string;
   readonly tags?: readonly string[];
+  /** People shown in the segment, by id. */
+  readonly people?: readonly string[];
 }
 
 export interface Incident {
@@ -221,6 +223,8 @@ export interface Facility {
   readonly aliases: readonly string[];
   readonly type: string;
   readonly region: string;
+  readonly latitude?: number | null;
+  readonly longitude?: number | null;
 }
 
 export interface FacilityInput {
@@ -228,6 +232,33 @@ export interface FacilityInput {
   readonly aliases?: readonly string[];
   readonly type?: string;
   readonly region?: string;
+  readonly latitude?: number | null;
+  readonly longitude?: number | null;
+}
+
+/** Organisations (units, agencies, companies) come as stored (snake_case). */
+export interface Organisation {
+  readonly id: string;
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly kind: string;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export interface OrganisationInput {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  readonly kind?: string;
+}
+
+/** A drive or folder taken in: where items came from. */
+export interface Acquisition {
+  readonly id: string;
+  readonly name: string;
+  readonly openedAt: string;
+  readonly files: number;
+  readonly items: number;
 }
 
 /** One incident on the timeline: the month it started in (UTC) and where. */
@@ -424,4 +455,11 @@ export const api = {
   facilities: () => request<Facility[]>('GET', '/api/facilities'),
   createFacility: (input: FacilityInput) => request<Facility>('POST', '/api/facilities', input),
   violationTypes: () => request<ViolationType[]>('GET', '/api/violation-types'),
+  /** Admins only. */
+  createViolationType: (input: { code: string; labelEn: string; labelRu: string }) =>
+    request<ViolationType>('POST', '/api/violation-types', input),
+  organisations: () => request<Organisation[]>('GET', '/api/organisations'),
+  createOrganisation: (input: OrganisationInput) =>
+    request<Organisation>('POST', '/api/organisations', input),
+  acquisitions: () => request<Acquisition[]>('GET', '/api/acquisitions'),
 };

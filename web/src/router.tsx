@@ -33,6 +33,8 @@ export interface ItemsSearch {
   maxSeconds?: number | undefined;
   linked?: boolean | undefined;
   sort?: ItemSort | undefined;
+  /** An acquisition's id. */
+  acquisition?: string | undefined;
 }
 
 export interface ItemSearch {
@@ -60,6 +62,10 @@ const seconds = (v: unknown): number | undefined => {
 };
 const month = (v: unknown): string | undefined =>
   typeof v === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(v) ? v : undefined;
+const uuid = (v: unknown): string | undefined =>
+  typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)
+    ? v
+    : undefined;
 const day = (v: unknown): string | undefined =>
   typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined;
 
@@ -117,6 +123,7 @@ const itemsRoute = createRoute({
     minSeconds: seconds(search['minSeconds']),
     maxSeconds: seconds(search['maxSeconds']),
     linked: flag(search['linked']),
+    acquisition: uuid(search['acquisition']),
     sort:
       (ITEM_SORTS as readonly unknown[]).includes(search['sort']) && search['sort'] !== 'hash'
         ? (search['sort'] as ItemSort)
@@ -162,6 +169,18 @@ const facilitiesRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/Facilities.tsx'), 'FacilitiesPage'),
 });
 
+const organisationsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/organisations',
+  component: lazyRouteComponent(() => import('./pages/Organisations.tsx'), 'OrganisationsPage'),
+});
+
+const actsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/acts',
+  component: lazyRouteComponent(() => import('./pages/Acts.tsx'), 'ActsPage'),
+});
+
 const peopleRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/people',
@@ -191,6 +210,8 @@ const routeTree = rootRoute.addChildren([
   timelineRoute,
   incidentRoute,
   facilitiesRoute,
+  organisationsRoute,
+  actsRoute,
   peopleRoute,
   adminInviteRoute,
 ]);

@@ -79,10 +79,18 @@ function Header(): ReactNode {
                 <Link to="/facilities" activeProps={{ 'aria-current': 'page' }}>
                   {t('nav.facilities')}
                 </Link>
+                <Link to="/organisations" activeProps={{ 'aria-current': 'page' }}>
+                  {t('nav.organisations')}
+                </Link>
                 <Link to="/people" activeProps={{ 'aria-current': 'page' }}>
                   {t('nav.people')}
                 </Link>
               </>
+            )}
+            {me.role === 'admin' && (
+              <Link to="/acts" activeProps={{ 'aria-current': 'page' }}>
+                {t('nav.acts')}
+              </Link>
             )}
             {me.role === 'admin' && (
               <Link to="/admin/invite" activeProps={{ 'aria-current': 'page' }}>

@@ -9,6 +9,18 @@ import { Untrusted } from '../components/PathText.tsx';
 import { Protected } from '../components/Protected.tsx';
 import { useI18n } from '../i18n/index.tsx';
 
+/**
+ * A typed coordinate: null when left empty, undefined when it is not a number within ±limit
+ * (a decimal comma is accepted, as Russian keyboards type it).
+ */
+function coordinate(text: string, limit: number): number | null | undefined {
+  const v = text.trim().replace(',', '.');
+  if (v === '') return null;
+  if (!/^[-+]?\d+(\.\d+)?$/.test(v)) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && Math.abs(n) <= limit ? n : undefined;
+}
+
 function FacilityCreate(): ReactNode {
   const { t } = useI18n();
   const queryClient = useQueryClient();
@@ -16,7 +28,10 @@ function FacilityCreate(): ReactNode {
   const [aliases, setAliases] = useState('');
   const [type, setType] = useState('');
   const [region, setRegion] = useState('');
+  const [latitude, setLatitude] = useState('');
+  const [longitude, setLongitude] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [coordErrors, setCoordErrors] = useState<{ lat?: string; lon?: string }>({});
   const create = useMutation({
     mutationFn: api.createFacility,
     onSuccess: () => {
@@ -25,16 +40,26 @@ function FacilityCreate(): ReactNode {
       setAliases('');
       setType('');
       setRegion('');
+      setLatitude('');
+      setLongitude('');
     },
   });
   const submit = (e: SubmitEvent<HTMLFormElement>): void => {
     e.preventDefault();
-    if (name.trim() === '') {
-      setError(t('validation.required'));
-      return;
-    }
-    setError(null);
+    const lat = coordinate(latitude, 90);
+    const lon = coordinate(longitude, 180);
+    const coords: { lat?: string; lon?: string } = {};
+    if (lat === undefined) coords.lat = t('facilities.latitude.invalid');
+    if (lon === undefined) coords.lon = t('facilities.longitude.invalid');
+    if (lat === null && typeof lon === 'number') coords.lat = t('facilities.coordinates.both');
+    if (lon === null && typeof lat === 'number') coords.lon = t('facilities.coordinates.both');
+    setCoordErrors(coords);
+    const nameError = name.trim() === '' ? t('validation.required') : null;
+    setError(nameError);
+    if (nameError !== null || coords.lat !== undefined || coords.lon !== undefined) return;
     create.mutate({
+      latitude: lat ?? null,
+      longitude: lon ?? null,
       name: name.trim(),
       aliases: aliases
         .split(',')
@@ -89,6 +114,34 @@ function FacilityCreate(): ReactNode {
           autoComplete="off"
           onChange={(e) => {
             setRegion(e.target.value);
+          }}
+        />
+      </div>
+      <div className="form-row">
+        <Field
+          label={t('facilities.latitude')}
+          help={t('facilities.latitude.help')}
+          optional
+          value={latitude}
+          error={coordErrors.lat}
+          inputMode="decimal"
+          maxLength={30}
+          autoComplete="off"
+          onChange={(e) => {
+            setLatitude(e.target.value);
+          }}
+        />
+        <Field
+          label={t('facilities.longitude')}
+          help={t('facilities.longitude.help')}
+          optional
+          value={longitude}
+          error={coordErrors.lon}
+          inputMode="decimal"
+          maxLength={30}
+          autoComplete="off"
+          onChange={(e) => {
+            setLongitude(e.target.value);
           }}
         />
       </div>

@@ -193,9 +193,75 @@ interface Draft {
   readonly incidentId: string;
   readonly tags: string;
   readonly note: string;
+  /** Ids of the people shown in the segment. */
+  readonly people: readonly string[];
 }
 
-const EMPTY_DRAFT: Draft = { start: '', end: '', incidentId: '', tags: '', note: '' };
+const EMPTY_DRAFT: Draft = { start: '', end: '', incidentId: '', tags: '', note: '', people: [] };
+
+/** The people a segment may be marked with: the first 200, by pseudonym. */
+function usePeopleChoices() {
+  return useQuery({
+    queryKey: ['people', 'choices'],
+    queryFn: async () => (await api.people(null, 200)).people,
+    retry: false,
+  });
+}
+
+/** Checkboxes of people by pseudonym, for the segment being marked. */
+function PeopleField({
+  value,
+  onChange,
+}: {
+  value: readonly string[];
+  onChange: (people: string[]) => void;
+}): ReactNode {
+  const { t } = useI18n();
+  const people = usePeopleChoices();
+  return (
+    <fieldset className="checks" aria-describedby="segment-people-help">
+      <legend>
+        {t('segment.people')} <span className="field-optional">{t('common.optional')}</span>
+      </legend>
+      <p className="field-help" id="segment-people-help">
+        {t('segment.people.help')}
+      </p>
+      {people.isPending && (
+        <p className="loading" role="status">
+          {t('common.loading')}
+        </p>
+      )}
+      {people.isError && <ErrorBox title={t('segment.people.failed')} error={people.error} />}
+      {people.isSuccess && people.data.length === 0 && (
+        <p className="muted">{t('segment.people.none')}</p>
+      )}
+      {people.isSuccess && people.data.length > 0 && (
+        <div className="check-grid">
+          {people.data.map((p) => (
+            <label key={p.id} className="inline-check">
+              <input
+                type="checkbox"
+                name="people"
+                value={p.id}
+                checked={value.includes(p.id)}
+                onChange={(e) => {
+                  onChange(
+                    e.target.checked
+                      ? [...value.filter((id) => id !== p.id), p.id]
+                      : value.filter((id) => id !== p.id),
+                  );
+                }}
+              />
+              <span>
+                <Untrusted>{p.pseudonym}</Untrusted>
+              </span>
+            </label>
+          ))}
+        </div>
+      )}
+    </fieldset>
+  );
+}
 
 const tagList = (text: string): string[] => [
   ...new Set(
@@ -275,10 +341,11 @@ function SegmentForm({
       incidentId: draft.incidentId === '' ? null : draft.incidentId,
       tags: tagList(draft.tags),
       note: draft.note.trim(),
+      people: draft.people,
     });
   };
 
-  const field = (key: keyof Draft) => ({
+  const field = (key: Exclude<keyof Draft, 'people'>) => ({
     value: draft[key],
     onChange: (e: { target: { value: string } }) => {
       const value = e.target.value;
@@ -387,6 +454,14 @@ function SegmentForm({
         {...field('note')}
       />
 
+      <PeopleField
+        value={draft.people}
+        onChange={(people) => {
+          setSaved(false);
+          setDraft((d) => ({ ...d, people }));
+        }}
+      />
+
       {save.isError && <ErrorBox title={t('segment.saveFailed')} error={save.error} />}
       <div className="form-actions">
         <button type="submit" className="button" disabled={save.isPending}>
@@ -412,6 +487,31 @@ function SegmentForm({
   );
 }
 
+/** A segment's people by pseudonym; those not among the choices loaded are left out. */
+function SegmentPeople({
+  ids,
+  pseudonyms,
+}: {
+  ids: readonly string[];
+  pseudonyms: ReadonlyMap<string, string>;
+}): ReactNode {
+  const { t } = useI18n();
+  const known = ids.flatMap((id) => {
+    const pseudonym = pseudonyms.get(id);
+    return pseudonym === undefined ? [] : [{ id, pseudonym }];
+  });
+  if (known.length === 0) return <span className="muted">{t('common.none')}</span>;
+  return (
+    <ul className="chips">
+      {known.map((p) => (
+        <li key={p.id} className="chip">
+          <Untrusted>{p.pseudonym}</Untrusted>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** The item's segments in words: each one's time seeks the player, and may be deleted. */
 function SegmentList({
   segments,
@@ -430,6 +530,8 @@ function SegmentList({
 }): ReactNode {
   const { t } = useI18n();
   const [confirming, setConfirming] = useState<string | null>(null);
+  const people = usePeopleChoices();
+  const pseudonyms = new Map((people.data ?? []).map((p) => [p.id, p.pseudonym] as const));
   const remove = useMutation({
     mutationFn: (segment: Segment) => api.deleteSegment(segment.id),
     onSuccess: (_none, segment) => {
@@ -450,6 +552,7 @@ function SegmentList({
               <th scope="col">{t('segments.col.time')}</th>
               <th scope="col">{t('segments.col.incident')}</th>
               <th scope="col">{t('segments.col.tags')}</th>
+              <th scope="col">{t('segments.col.people')}</th>
               <th scope="col">{t('segments.col.note')}</th>
               <th scope="col">{t('segments.col.by')}</th>
               {mayDelete && (
@@ -493,6 +596,9 @@ function SegmentList({
                   </td>
                   <td>
                     <Tags tags={s.tags} />
+                  </td>
+                  <td>
+                    <SegmentPeople ids={s.people} pseudonyms={pseudonyms} />
                   </td>
                   <td className="cell-note">
                     {s.note === '' ? (

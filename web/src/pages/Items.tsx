@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { InputHTMLAttributes, ReactNode } from 'react';
@@ -149,6 +149,51 @@ function DebouncedInput({
 const hasFilters = (s: ItemsSearch): boolean =>
   Object.entries(s).some(([k, v]) => k !== 'sort' && v !== undefined && v !== '');
 
+/**
+ * Items of one acquisition. Hidden while the list of acquisitions is loading, and when it
+ * cannot be had (a partner may not see it; an older server lacks it).
+ */
+function AcquisitionFilter({
+  value,
+  onChange,
+}: {
+  value: string | undefined;
+  onChange: (acquisition: string | undefined) => void;
+}): ReactNode {
+  const { t } = useI18n();
+  const query = useQuery({
+    queryKey: ['acquisitions'],
+    queryFn: api.acquisitions,
+    retry: false,
+    staleTime: 60_000,
+  });
+  if (!query.isSuccess || query.data.length === 0) return null;
+  const acquisitions = query.data;
+  return (
+    <label className="filter filter-wide">
+      <span>{t('items.filter.acquisition')}</span>
+      <select
+        name="acquisition"
+        value={value ?? ''}
+        onChange={(e) => {
+          const v = e.target.value;
+          onChange(v === '' ? undefined : v);
+        }}
+      >
+        <option value="">{t('items.filter.acquisition.any')}</option>
+        {value !== undefined && !acquisitions.some((a) => a.id === value) && (
+          <option value={value}>{value}</option>
+        )}
+        {acquisitions.map((a) => (
+          <option key={a.id} value={a.id}>
+            {a.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function Filters({ search }: { search: ItemsSearch }): ReactNode {
   const { t } = useI18n();
   const navigate = useNavigate({ from: '/items' });
@@ -295,6 +340,12 @@ function Filters({ search }: { search: ItemsSearch }): ReactNode {
             <option value="false">{t('items.filter.linked.no')}</option>
           </select>
         </label>
+        <AcquisitionFilter
+          value={search.acquisition}
+          onChange={(acquisition) => {
+            set({ acquisition });
+          }}
+        />
         <label className="filter">
           <span>{t('items.sort')}</span>
           <select
@@ -356,6 +407,7 @@ function apiFilter(s: ItemsSearch): ItemsFilter {
     minSeconds: s.minSeconds,
     maxSeconds: s.maxSeconds,
     linked: s.linked,
+    acquisition: s.acquisition,
     sort: s.sort,
   };
 }
