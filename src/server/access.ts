@@ -25,6 +25,11 @@ declare module 'fastify' {
   }
 }
 
+/** Internal staff who read the catalogue and evidence (partners see nothing yet). */
+export const READ_ROLES = ['admin', 'investigator', 'reviewer'] as const;
+/** Staff who change the catalogue, download originals and make packages. */
+export const WRITE_ROLES = ['admin', 'investigator'] as const;
+
 export interface DeclaredRoute {
   readonly method: string;
   readonly url: string;

@@ -46,14 +46,8 @@ import {
 import { incidentHistory, incidentTimeline } from '../../db/catalogue-query.ts';
 import type { AccountRow } from '../../db/schema.ts';
 import { incidentJson, personJson, segmentJson } from '../../core/catalogue/views.ts';
-
-const READ = ['admin', 'investigator', 'reviewer'] as const;
-const WRITE = ['admin', 'investigator'] as const;
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', format: 'uuid' } },
-} as const;
+import { idParams } from './params.ts';
+import { READ_ROLES, WRITE_ROLES } from '../access.ts';
 
 const actor = (request: FastifyRequest): string => (request.account as AccountRow).email;
 
@@ -72,33 +66,33 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   const tags = ['catalogue'];
 
   // ---- facilities, organisations, acts ---------------------------------------------------
-  app.get('/api/facilities', { config: { access: READ }, schema: { tags } }, async () =>
+  app.get('/api/facilities', { config: { access: READ_ROLES }, schema: { tags } }, async () =>
     listFacilities(deps.db),
   );
   app.post(
     '/api/facilities',
-    { config: { access: WRITE }, schema: { tags, body: jsonSchema(FacilityInput) } },
+    { config: { access: WRITE_ROLES }, schema: { tags, body: jsonSchema(FacilityInput) } },
     async (request, reply) =>
       reply.status(201).send(await createFacility(deps, actor(request), request.body)),
   );
   app.patch<{ Params: { id: string } }>(
     '/api/facilities/:id',
     {
-      config: { access: WRITE },
+      config: { access: WRITE_ROLES },
       schema: { tags, params: idParams, body: jsonSchema(FacilityPatch) },
     },
     async (request) => updateFacility(deps, actor(request), request.params.id, request.body),
   );
-  app.get('/api/organisations', { config: { access: READ }, schema: { tags } }, async () =>
+  app.get('/api/organisations', { config: { access: READ_ROLES }, schema: { tags } }, async () =>
     listOrganisations(deps.db),
   );
   app.post(
     '/api/organisations',
-    { config: { access: WRITE }, schema: { tags, body: jsonSchema(OrganisationInput) } },
+    { config: { access: WRITE_ROLES }, schema: { tags, body: jsonSchema(OrganisationInput) } },
     async (request, reply) =>
       reply.status(201).send(await createOrganisation(deps, actor(request), request.body)),
   );
-  app.get('/api/violation-types', { config: { access: READ }, schema: { tags } }, async () =>
+  app.get('/api/violation-types', { config: { access: READ_ROLES }, schema: { tags } }, async () =>
     listViolationTypes(deps.db),
   );
   app.post(
@@ -121,7 +115,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   }>(
     '/api/incidents',
     {
-      config: { access: READ },
+      config: { access: READ_ROLES },
       schema: {
         tags,
         summary: 'Incidents, newest first by when they happened (keyset: pass `next` as `after`)',
@@ -166,7 +160,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   app.get<{ Querystring: { from?: string; to?: string } }>(
     '/api/incidents/timeline',
     {
-      config: { access: READ },
+      config: { access: READ_ROLES },
       schema: {
         tags,
         summary: 'Incidents with a start time, by month and facility (at most 5,000)',
@@ -199,7 +193,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   );
   app.post(
     '/api/incidents',
-    { config: { access: WRITE }, schema: { tags, body: jsonSchema(IncidentInput) } },
+    { config: { access: WRITE_ROLES }, schema: { tags, body: jsonSchema(IncidentInput) } },
     async (request, reply) => {
       const row = await createIncident(deps, actor(request), request.body);
       return reply.status(201).send(incidentJson((await findIncident(deps.db, row.id)) ?? row));
@@ -208,7 +202,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   app.get<{ Params: { id: string } }>(
     '/api/incidents/:id',
     {
-      config: { access: READ },
+      config: { access: READ_ROLES },
       schema: {
         tags,
         summary: 'An incident with its people, segments and history',
@@ -241,7 +235,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   app.patch<{ Params: { id: string } }>(
     '/api/incidents/:id',
     {
-      config: { access: WRITE },
+      config: { access: WRITE_ROLES },
       schema: { tags, params: idParams, body: jsonSchema(IncidentPatch) },
     },
     async (request) => {
@@ -252,7 +246,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   app.post<{ Params: { id: string } }>(
     '/api/incidents/:id/people',
     {
-      config: { access: WRITE },
+      config: { access: WRITE_ROLES },
       schema: { tags, params: idParams, body: jsonSchema(PersonLinkInput) },
     },
     async (request, reply) => {
@@ -265,7 +259,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   app.get<{ Querystring: { after?: string; limit?: number } }>(
     '/api/people',
     {
-      config: { access: READ },
+      config: { access: READ_ROLES },
       schema: {
         tags,
         summary: 'People by pseudonym (real names are never listed)',
@@ -294,7 +288,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   );
   app.post(
     '/api/people',
-    { config: { access: WRITE }, schema: { tags, body: jsonSchema(PersonInput) } },
+    { config: { access: WRITE_ROLES }, schema: { tags, body: jsonSchema(PersonInput) } },
     async (request, reply) => {
       const row = await createPerson(deps, actor(request), request.body);
       return reply.status(201).send(personJson({ ...row, has_real_name: row.real_name !== null }));
@@ -303,7 +297,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   app.patch<{ Params: { id: string } }>(
     '/api/people/:id',
     {
-      config: { access: WRITE },
+      config: { access: WRITE_ROLES },
       schema: { tags, params: idParams, body: jsonSchema(PersonPatch) },
     },
     async (request) => {
@@ -313,7 +307,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   );
   app.get<{ Params: { id: string } }>(
     '/api/people/:id',
-    { config: { access: READ }, schema: { tags, params: idParams } },
+    { config: { access: READ_ROLES }, schema: { tags, params: idParams } },
     async (request) => {
       const row = await findPerson(deps.db, request.params.id);
       if (row === undefined)
@@ -326,7 +320,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   app.post<{ Params: { id: string } }>(
     '/api/people/:id/real-name',
     {
-      config: { access: WRITE },
+      config: { access: WRITE_ROLES },
       schema: {
         tags,
         summary: 'Show the real name (sensitive: each viewing is recorded in the custody log)',
@@ -341,13 +335,13 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   // ---- segments ---------------------------------------------------------------------------
   app.get<{ Params: { id: string } }>(
     '/api/items/:id/segments',
-    { config: { access: READ }, schema: { tags, params: idParams } },
+    { config: { access: READ_ROLES }, schema: { tags, params: idParams } },
     async (request) =>
       (await segmentsWhere(deps.db, { itemId: request.params.id })).map(segmentJson),
   );
   app.post(
     '/api/segments',
-    { config: { access: WRITE }, schema: { tags, body: jsonSchema(SegmentInput) } },
+    { config: { access: WRITE_ROLES }, schema: { tags, body: jsonSchema(SegmentInput) } },
     async (request, reply) => {
       const row = await createSegment(deps, actor(request), request.body);
       return reply.status(201).send(segmentJson({ ...row, item_path: null }));
@@ -356,7 +350,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   app.patch<{ Params: { id: string } }>(
     '/api/segments/:id',
     {
-      config: { access: WRITE },
+      config: { access: WRITE_ROLES },
       schema: { tags, params: idParams, body: jsonSchema(SegmentPatch) },
     },
     async (request) =>
@@ -367,7 +361,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
   );
   app.delete<{ Params: { id: string } }>(
     '/api/segments/:id',
-    { config: { access: WRITE }, schema: { tags, params: idParams } },
+    { config: { access: WRITE_ROLES }, schema: { tags, params: idParams } },
     async (request, reply) => {
       await deleteSegment(deps, actor(request), request.params.id);
       return reply.status(204).send();

@@ -11,6 +11,8 @@ import type { JobQueue } from '../../core/jobs/queue.ts';
 import type { Clock } from '../../core/ports.ts';
 import { appendCustodyEvents } from '../../db/custody-log.ts';
 import type { AccountRow, Database } from '../../db/schema.ts';
+import { idParams } from './params.ts';
+import { WRITE_ROLES } from '../access.ts';
 
 export interface ExportRouteDeps {
   readonly db: Kysely<Database>;
@@ -19,8 +21,7 @@ export interface ExportRouteDeps {
   startJobs(): Promise<JobQueue>;
 }
 
-const WHO = ['admin', 'investigator'] as const;
-const uuid = { type: 'string', format: 'uuid' } as const;
+const uuid = idParams.properties.id;
 
 /**
  * Evidence packages from the web app: asked for here, written by a background job (so a
@@ -33,7 +34,7 @@ export function exportRoutes(app: FastifyInstance, deps: ExportRouteDeps): void 
   }>(
     '/api/exports',
     {
-      config: { access: WHO },
+      config: { access: WRITE_ROLES },
       schema: {
         tags: ['exports'],
         summary:
@@ -77,7 +78,7 @@ export function exportRoutes(app: FastifyInstance, deps: ExportRouteDeps): void 
   app.get(
     '/api/exports',
     {
-      config: { access: WHO },
+      config: { access: WRITE_ROLES },
       schema: { tags: ['exports'], summary: 'Packages asked for, with their state' },
     },
     async () => {
@@ -98,11 +99,11 @@ export function exportRoutes(app: FastifyInstance, deps: ExportRouteDeps): void 
   app.get<{ Params: { id: string } }>(
     '/api/exports/:id/download',
     {
-      config: { access: WHO },
+      config: { access: WRITE_ROLES },
       schema: {
         tags: ['exports'],
         summary: 'The finished package as one tar file (the download is recorded)',
-        params: { type: 'object', required: ['id'], properties: { id: uuid } },
+        params: idParams,
       },
     },
     async (request, reply) => {

@@ -18,15 +18,13 @@ import { safeFileName } from '../../domain/bagit.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { asSha256 } from '../../domain/hash.ts';
 import { ITEM_KINDS } from '../../domain/media-kind.ts';
+import { READ_ROLES, WRITE_ROLES } from '../access.ts';
 
 export interface ItemRouteDeps {
   readonly db: Kysely<Database>;
   readonly blobs: BlobStore;
   readonly clock: Clock;
 }
-
-const CATALOGUE_ROLES = ['admin', 'investigator', 'reviewer'] as const;
-const ORIGINAL_ROLES = ['admin', 'investigator'] as const;
 
 const itemSchema = {
   type: 'object',
@@ -97,7 +95,7 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
   app.get(
     '/api/acquisitions',
     {
-      config: { access: CATALOGUE_ROLES },
+      config: { access: READ_ROLES },
       schema: {
         summary: 'Acquisitions by name with their counts (who handed them over is not listed)',
         tags: ['items'],
@@ -132,7 +130,7 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
   }>(
     '/api/items',
     {
-      config: { access: CATALOGUE_ROLES },
+      config: { access: READ_ROLES },
       schema: {
         summary: 'Items, a page at a time (keyset: pass `next` as `after`)',
         tags: ['items'],
@@ -226,7 +224,7 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
   app.get<{ Params: { id: string } }>(
     '/api/items/:id',
     {
-      config: { access: CATALOGUE_ROLES },
+      config: { access: READ_ROLES },
       schema: {
         summary: 'One item with its paths and custody history',
         tags: ['items'],
@@ -266,7 +264,7 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
   app.get<{ Params: { id: string } }>(
     '/api/items/:id/original',
     {
-      config: { access: ORIGINAL_ROLES },
+      config: { access: WRITE_ROLES },
       schema: {
         summary: 'Download the original (recorded in the custody log)',
         tags: ['items'],

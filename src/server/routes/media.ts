@@ -7,19 +7,14 @@ import { CustodyError } from '../../core/errors.ts';
 import type { JobQueue } from '../../core/jobs/queue.ts';
 import { derivativePath } from '../../core/media/derivatives.ts';
 import type { Database, DerivativeKind } from '../../db/schema.ts';
+import { idParams } from './params.ts';
+import { READ_ROLES, WRITE_ROLES } from '../access.ts';
 
 export interface MediaRouteDeps {
   readonly db: Kysely<Database>;
   readonly derivativesDir: string;
   startJobs(): Promise<JobQueue>;
 }
-
-const READ = ['admin', 'investigator', 'reviewer'] as const;
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', format: 'uuid' } },
-} as const;
 
 const TYPES: Record<DerivativeKind, string> = {
   proxy: 'video/mp4',
@@ -36,7 +31,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRouteDeps): void {
     app.get<{ Params: { id: string } }>(
       `/api/items/:id/${kind}`,
       {
-        config: { access: READ },
+        config: { access: READ_ROLES },
         schema: {
           tags: ['media'],
           summary: `The item's ${kind} (made by a background job)`,
@@ -67,7 +62,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRouteDeps): void {
   app.get<{ Querystring: { limit?: number } }>(
     '/api/jobs',
     {
-      config: { access: ['admin', 'investigator'] },
+      config: { access: WRITE_ROLES },
       schema: {
         tags: ['media'],
         summary: 'Background jobs with their state and errors, and counts per state',
