@@ -9,6 +9,7 @@ import { Untrusted } from '../components/PathText.tsx';
 import { Protected } from '../components/Protected.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { focusFirstInvalid } from './validation.ts';
+import { ListState } from '../components/ListState.tsx';
 
 /** The server's rule for a code of the vocabulary. */
 const CODE_PATTERN = /^[a-z][a-z0-9-]{1,40}$/;
@@ -109,62 +110,41 @@ function ActCreate(): ReactNode {
 function ActsList(): ReactNode {
   const { t } = useI18n();
   const query = useQuery({ queryKey: ['violation-types'], queryFn: api.violationTypes });
-  const acts = query.data ?? [];
-  let body: ReactNode;
-  if (query.isPending)
-    body = (
-      <p className="loading" role="status">
-        {t('common.loading')}
-      </p>
-    );
-  else if (query.isError)
-    body = (
-      <ErrorBox
-        title={t('acts.loadFailed')}
-        error={query.error}
-        onRetry={() => {
-          void query.refetch();
-        }}
-      />
-    );
-  else if (acts.length === 0)
-    body = (
-      <div className="empty">
-        <p className="empty-title">{t('acts.empty')}</p>
-      </div>
-    );
-  else
-    body = (
-      <div className="table-wrap">
-        <table className="table acts-table">
-          <caption className="sr-only">{t('acts.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('acts.code')}</th>
-              <th scope="col">{t('acts.labelEn')}</th>
-              <th scope="col">{t('acts.labelRu')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {acts.map((a) => (
-              <tr key={a.code}>
-                <th scope="row">
-                  <code>
-                    <Untrusted>{a.code}</Untrusted>
-                  </code>
-                </th>
-                <td lang="en">
-                  <Untrusted>{a.label_en}</Untrusted>
-                </td>
-                <td lang="ru">
-                  <Untrusted>{a.label_ru}</Untrusted>
-                </td>
+  const body = (
+    <ListState query={query} failed={t('acts.loadFailed')} empty={t('acts.empty')}>
+      {(acts) => (
+        <div className="table-wrap">
+          <table className="table acts-table">
+            <caption className="sr-only">{t('acts.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('acts.code')}</th>
+                <th scope="col">{t('acts.labelEn')}</th>
+                <th scope="col">{t('acts.labelRu')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    );
+            </thead>
+            <tbody>
+              {acts.map((a) => (
+                <tr key={a.code}>
+                  <th scope="row">
+                    <code>
+                      <Untrusted>{a.code}</Untrusted>
+                    </code>
+                  </th>
+                  <td lang="en">
+                    <Untrusted>{a.label_en}</Untrusted>
+                  </td>
+                  <td lang="ru">
+                    <Untrusted>{a.label_ru}</Untrusted>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </ListState>
+  );
   return (
     <div className="page">
       <div className="page-head">

@@ -8,6 +8,7 @@ import { useTitle } from '../components/Layout.tsx';
 import { Untrusted } from '../components/PathText.tsx';
 import { Protected } from '../components/Protected.tsx';
 import { useI18n } from '../i18n/index.tsx';
+import { Chips, ListState } from '../components/ListState.tsx';
 
 /**
  * A typed coordinate: null when left empty, undefined when it is not a number within ±limit
@@ -163,82 +164,51 @@ function FacilityCreate(): ReactNode {
 function FacilitiesList({ me }: { me: Account }): ReactNode {
   const { t } = useI18n();
   const query = useQuery({ queryKey: ['facilities'], queryFn: api.facilities });
-  const facilities = query.data ?? [];
-  let body: ReactNode;
-  if (query.isPending)
-    body = (
-      <p className="loading" role="status">
-        {t('common.loading')}
-      </p>
-    );
-  else if (query.isError)
-    body = (
-      <ErrorBox
-        title={t('incident.facilitiesFailed')}
-        error={query.error}
-        onRetry={() => {
-          void query.refetch();
-        }}
-      />
-    );
-  else if (facilities.length === 0)
-    body = (
-      <div className="empty">
-        <p className="empty-title">{t('facilities.empty')}</p>
-      </div>
-    );
-  else
-    body = (
-      <div className="table-wrap">
-        <table className="table facilities-table">
-          <caption className="sr-only">{t('facilities.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('facilities.name')}</th>
-              <th scope="col">{t('facilities.aliases')}</th>
-              <th scope="col">{t('facilities.type')}</th>
-              <th scope="col">{t('facility.region')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {facilities.map((f) => (
-              <tr key={f.id}>
-                <th scope="row">
-                  <Untrusted>{f.name}</Untrusted>
-                </th>
-                <td>
-                  {f.aliases.length === 0 ? (
-                    <span className="muted">{t('common.none')}</span>
-                  ) : (
-                    <ul className="chips">
-                      {f.aliases.map((a) => (
-                        <li key={a} className="chip">
-                          <Untrusted>{a}</Untrusted>
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </td>
-                <td>
-                  {f.type === '' ? (
-                    <span className="muted">{t('common.none')}</span>
-                  ) : (
-                    <Untrusted>{f.type}</Untrusted>
-                  )}
-                </td>
-                <td>
-                  {f.region === '' ? (
-                    <span className="muted">{t('common.none')}</span>
-                  ) : (
-                    <Untrusted>{f.region}</Untrusted>
-                  )}
-                </td>
+  const body = (
+    <ListState query={query} failed={t('incident.facilitiesFailed')} empty={t('facilities.empty')}>
+      {(facilities) => (
+        <div className="table-wrap">
+          <table className="table facilities-table">
+            <caption className="sr-only">{t('facilities.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('facilities.name')}</th>
+                <th scope="col">{t('facilities.aliases')}</th>
+                <th scope="col">{t('facilities.type')}</th>
+                <th scope="col">{t('facility.region')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    );
+            </thead>
+            <tbody>
+              {facilities.map((f) => (
+                <tr key={f.id}>
+                  <th scope="row">
+                    <Untrusted>{f.name}</Untrusted>
+                  </th>
+                  <td>
+                    <Chips values={f.aliases} />
+                  </td>
+                  <td>
+                    {f.type === '' ? (
+                      <span className="muted">{t('common.none')}</span>
+                    ) : (
+                      <Untrusted>{f.type}</Untrusted>
+                    )}
+                  </td>
+                  <td>
+                    {f.region === '' ? (
+                      <span className="muted">{t('common.none')}</span>
+                    ) : (
+                      <Untrusted>{f.region}</Untrusted>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </ListState>
+  );
   return (
     <div className="page">
       <div className="page-head">

@@ -8,6 +8,7 @@ import { useTitle } from '../components/Layout.tsx';
 import { Untrusted } from '../components/PathText.tsx';
 import { Protected } from '../components/Protected.tsx';
 import { useI18n } from '../i18n/index.tsx';
+import { Chips, ListState } from '../components/ListState.tsx';
 
 function OrganisationCreate(): ReactNode {
   const { t } = useI18n();
@@ -102,74 +103,47 @@ function OrganisationCreate(): ReactNode {
 function OrganisationsList({ me }: { me: Account }): ReactNode {
   const { t } = useI18n();
   const query = useQuery({ queryKey: ['organisations'], queryFn: api.organisations });
-  const organisations = query.data ?? [];
-  let body: ReactNode;
-  if (query.isPending)
-    body = (
-      <p className="loading" role="status">
-        {t('common.loading')}
-      </p>
-    );
-  else if (query.isError)
-    body = (
-      <ErrorBox
-        title={t('organisations.loadFailed')}
-        error={query.error}
-        onRetry={() => {
-          void query.refetch();
-        }}
-      />
-    );
-  else if (organisations.length === 0)
-    body = (
-      <div className="empty">
-        <p className="empty-title">{t('organisations.empty')}</p>
-      </div>
-    );
-  else
-    body = (
-      <div className="table-wrap">
-        <table className="table organisations-table">
-          <caption className="sr-only">{t('organisations.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('organisations.name')}</th>
-              <th scope="col">{t('organisations.aliases')}</th>
-              <th scope="col">{t('organisations.kind')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {organisations.map((o) => (
-              <tr key={o.id}>
-                <th scope="row">
-                  <Untrusted>{o.name}</Untrusted>
-                </th>
-                <td>
-                  {o.aliases.length === 0 ? (
-                    <span className="muted">{t('common.none')}</span>
-                  ) : (
-                    <ul className="chips">
-                      {o.aliases.map((a) => (
-                        <li key={a} className="chip">
-                          <Untrusted>{a}</Untrusted>
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </td>
-                <td>
-                  {o.kind === '' ? (
-                    <span className="muted">{t('common.none')}</span>
-                  ) : (
-                    <Untrusted>{o.kind}</Untrusted>
-                  )}
-                </td>
+  const body = (
+    <ListState
+      query={query}
+      failed={t('organisations.loadFailed')}
+      empty={t('organisations.empty')}
+    >
+      {(organisations) => (
+        <div className="table-wrap">
+          <table className="table organisations-table">
+            <caption className="sr-only">{t('organisations.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('organisations.name')}</th>
+                <th scope="col">{t('organisations.aliases')}</th>
+                <th scope="col">{t('organisations.kind')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    );
+            </thead>
+            <tbody>
+              {organisations.map((o) => (
+                <tr key={o.id}>
+                  <th scope="row">
+                    <Untrusted>{o.name}</Untrusted>
+                  </th>
+                  <td>
+                    <Chips values={o.aliases} />
+                  </td>
+                  <td>
+                    {o.kind === '' ? (
+                      <span className="muted">{t('common.none')}</span>
+                    ) : (
+                      <Untrusted>{o.kind}</Untrusted>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </ListState>
+  );
   return (
     <div className="page">
       <div className="page-head">
