@@ -5,6 +5,9 @@ import { FfprobeProber } from './adapters/ffprobe.ts';
 import { FsBlobStore } from './adapters/blob-fs.ts';
 import { FileCheckpointSigner } from './adapters/signer-file.ts';
 import { FfmpegRunner } from './adapters/ffmpeg.ts';
+import { loadHumanFaceDetector } from './adapters/faces-human.ts';
+import { FfmpegFrameSampler } from './adapters/frames.ts';
+import { TesseractOcr } from './adapters/tesseract.ts';
 import { openJobQueue } from './adapters/queue-pgboss.ts';
 import type { JobQueue } from './core/jobs/queue.ts';
 import { argon2Hasher } from './adapters/password-argon2.ts';
@@ -16,6 +19,9 @@ import type {
   BlobStore,
   CheckpointSigner,
   Clock,
+  FaceDetector,
+  FrameSampler,
+  OcrEngine,
   MediaDeriver,
   MediaProber,
   PasswordHasher,
@@ -54,6 +60,11 @@ export interface Archive {
   readonly totp: TotpService;
   readonly deriver: MediaDeriver;
   readonly derivativesDir: string;
+  /** Decodes frames for the analysis jobs (overlay, fingerprints, faces). */
+  readonly frames: FrameSampler;
+  readonly ocr: OcrEngine;
+  /** Loaded on first use and kept for the process: its models take a second to load. */
+  readonly faceDetector: () => Promise<FaceDetector>;
   /**
    * The job queue, started on first use (it costs a fraction of a second, so commands that do
    * not need it never pay): `serve`, `process` and `jobs` call this.
@@ -159,6 +170,7 @@ async function assemble(config: Config, marker: Marker): Promise<Archive> {
         : { kind: 'postgres', url: config.databaseUrl ?? '' },
     );
     let started: Promise<JobQueue> | undefined;
+    let detector: Promise<FaceDetector> | undefined;
     return {
       id: marker.id,
       dataDir: config.dataDir,
@@ -179,6 +191,9 @@ async function assemble(config: Config, marker: Marker): Promise<Archive> {
       totp: otplibTotp,
       deriver: new FfmpegRunner({ timeoutMs: 10 * 60_000 }),
       derivativesDir,
+      frames: new FfmpegFrameSampler({ timeoutMs: 10 * 60_000 }),
+      ocr: new TesseractOcr(),
+      faceDetector: () => (detector ??= loadHumanFaceDetector()),
       startJobs: () => (started ??= queue.start().then(() => queue)),
       close: async () => {
         if (started !== undefined) await (await started).stop(); // before the database closes

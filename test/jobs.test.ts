@@ -57,7 +57,10 @@ class Script {
   readonly handlers: JobHandlers = defineHandlers({
     'media.proxy': (payload, job) => this.#run('media.proxy', payload, job),
     'media.thumbnails': (payload, job) => this.#run('media.thumbnails', payload, job),
-    'export.bagit': () => Promise.resolve(), // not sent by these tests
+    'media.overlay': () => Promise.resolve(), // not sent by these tests
+    'media.fingerprint': () => Promise.resolve(),
+    'media.faces': () => Promise.resolve(),
+    'export.bagit': () => Promise.resolve(),
   });
 
   /** Holds the item's job until the returned function is called. */
@@ -103,11 +106,18 @@ async function statesOf(queue: JobQueue, itemIds: readonly string[]): Promise<Jo
 describe('the job catalogue', () => {
   it('has exactly one handler per job name, checked at boot', () => {
     const ok = (): Promise<void> => Promise.resolve();
-    const all = { 'media.proxy': ok, 'media.thumbnails': ok, 'export.bagit': ok };
+    const all = {
+      'media.proxy': ok,
+      'media.thumbnails': ok,
+      'media.overlay': ok,
+      'media.fingerprint': ok,
+      'media.faces': ok,
+      'export.bagit': ok,
+    };
     expect(Object.keys(defineHandlers(all))).toEqual([...JOB_NAMES]);
     expect(() =>
       // @ts-expect-error a missing handler does not compile…
-      defineHandlers({ 'media.proxy': ok, 'export.bagit': ok }),
+      defineHandlers({ ...all, 'media.thumbnails': undefined }),
     ).toThrow(/no handler for media.thumbnails/);
     expect(() =>
       // @ts-expect-error …nor does one for a job that is not in the catalogue…

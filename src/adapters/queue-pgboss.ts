@@ -16,6 +16,7 @@ import {
   isJobName,
   parseJobPayload,
   type JobHandler,
+  type JobContext,
   type JobHandlers,
   type JobName,
   type JobPayload,
@@ -205,13 +206,16 @@ class PgBossJobQueue implements JobQueue {
     // pg-boss's job table (partitioned by queue name) is read directly: its own findJobs() is
     // per queue, oldest first and without a state filter. The columns are pg-boss 12's.
     const { rows } = await this.#boss.getDb().executeSql(
-      `SELECT id::text, name, state::text AS state, data, singleton_key, created_on, started_on,
+      `SELECT j.id::text, name, state::text AS state, data, singleton_key, created_on, started_on,
               completed_on, retry_count, retry_limit,
               CASE WHEN state IN ('retry', 'failed', 'cancelled')
-                THEN COALESCE(output ->> 'message', output -> 'value' ->> 'message') END AS error
-         FROM ${SCHEMA}.job
+                THEN COALESCE(output ->> 'message', output -> 'value' ->> 'message') END AS error,
+              p.fraction AS progress_fraction, p.detail AS progress_detail,
+              p.updated_at AS progress_updated
+         FROM ${SCHEMA}.job j
+         LEFT JOIN job_progress p ON p.job_id = j.id::text
         WHERE name = ANY($1::text[]) ${stateClause}
-        ORDER BY created_on DESC, id DESC
+        ORDER BY created_on DESC, j.id DESC
         LIMIT $2`,
       params,
     );
@@ -275,7 +279,17 @@ class PgBossJobQueue implements JobQueue {
     const runOne = async (job: Job<unknown>): Promise<JobResult> => {
       try {
         const payload = parseJobPayload(name, job.data);
-        await handler(payload, { id: job.id, retryCount: job.retryCount, signal: job.signal });
+        const progress = this.#progressReporter(job.id);
+        try {
+          await handler(payload, {
+            id: job.id,
+            retryCount: job.retryCount,
+            signal: job.signal,
+            progress: progress.report,
+          });
+        } finally {
+          await progress.flush();
+        }
         return { id: job.id, status: 'completed' };
       } catch (e) {
         // A payload that does not parse never will: fail it for good, no retries.
@@ -296,6 +310,46 @@ class PgBossJobQueue implements JobQueue {
       },
       async (jobs: Job<unknown>[]) => Promise.all(jobs.map(runOne)),
     );
+  }
+
+  /**
+   * Progress is written at most once a second (and once more at the end), so a handler may
+   * report every frame; a failed write is reported and never fails the job.
+   */
+  #progressReporter(jobId: string): { report: JobContext['progress']; flush: () => Promise<void> } {
+    let latest: { fraction: number; detail: string | null } | null = null;
+    let writtenAt = 0;
+    let writing: Promise<void> = Promise.resolve();
+    const write = (): void => {
+      if (latest === null) return;
+      const { fraction, detail } = latest;
+      latest = null;
+      writtenAt = Date.now();
+      writing = writing
+        .then(async () => {
+          await this.#boss.getDb().executeSql(
+            `INSERT INTO job_progress (job_id, fraction, detail, updated_at)
+             VALUES ($1, $2, $3, now())
+             ON CONFLICT (job_id) DO UPDATE
+               SET fraction = excluded.fraction, detail = excluded.detail, updated_at = now()`,
+            [jobId, fraction, detail],
+          );
+        })
+        .catch((e: unknown) => {
+          this.#settings.onError(e instanceof Error ? e : new Error(String(e)));
+        });
+    };
+    return {
+      report: (fraction, detail) => {
+        const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+        latest = { fraction: f, detail: detail?.slice(0, 300) ?? null };
+        if (Date.now() - writtenAt >= 1000) write();
+      },
+      flush: async () => {
+        write();
+        await writing;
+      },
+    };
   }
 
   /**
@@ -335,6 +389,9 @@ interface JobRow {
   readonly retry_count: number;
   readonly retry_limit: number;
   readonly error: string | null;
+  readonly progress_fraction: number | null;
+  readonly progress_detail: string | null;
+  readonly progress_updated: Date | null;
 }
 
 function toJobInfo<N extends JobName>(name: N, row: JobRow): JobInfoOf<N> {
@@ -352,5 +409,13 @@ function toJobInfo<N extends JobName>(name: N, row: JobRow): JobInfoOf<N> {
     error: row.error,
     retryCount: row.retry_count,
     retryLimit: row.retry_limit,
+    progress:
+      row.progress_fraction === null || row.progress_updated === null
+        ? null
+        : {
+            fraction: row.progress_fraction,
+            detail: row.progress_detail,
+            updatedOn: row.progress_updated,
+          },
   };
 }

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   'MEDIA.NO_STREAMS': 'the media file has no audio or video streams',
   'MEDIA.TRANSCODE_FAILED': 'ffmpeg could not make a derivative',
   'MEDIA.TRANSCODE_TIMEOUT': 'ffmpeg took too long or stopped making progress',
+  'MEDIA.ANALYSIS_FAILED': 'a video could not be decoded, read or searched for faces',
   'ITEM.NOT_FOUND': 'no such item',
   'ITEM.AMBIGUOUS': 'the id prefix matches several items',
   'ACQUISITION.NOT_FOUND': 'no such acquisition',

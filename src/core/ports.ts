@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Sha256 } from '../domain/hash.ts';
-import type { FfmpegProgress } from '../domain/ffmpeg-commands.ts';
+import type { FfmpegProgress, FrameArgsOptions } from '../domain/ffmpeg-commands.ts';
 import type { MediaSummary } from '../domain/media-summary.ts';
 
 /**
@@ -117,4 +117,67 @@ export interface MediaDeriver {
 
 export interface Clock {
   now(): Date;
+}
+
+/** One decoded frame, raw pixels row by row (1 byte per pixel for gray, 3 for rgb24). */
+export interface RawFrame {
+  /** 0, 1, 2, … in the order ffmpeg gave them. */
+  readonly index: number;
+  /** Seconds on the original's timeline: from + index ÷ rate (null without a rate). */
+  readonly t: number | null;
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+export interface FrameRequest extends FrameArgsOptions {
+  /** The media's length, which extends the time limit. */
+  readonly mediaSeconds?: number | null | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Decodes frames of a video for analysis (perceptual hashes, the overlay, faces). Frames come
+ * one at a time with backpressure: memory holds a frame or two, however long the video.
+ */
+export interface FrameSampler {
+  /** @throws CustodyError MEDIA.ANALYSIS_FAILED when ffmpeg fails, times out or is aborted */
+  frames(input: string, request: FrameRequest): AsyncIterable<RawFrame>;
+}
+
+/** An 8-bit grayscale picture, row by row. */
+export interface GrayImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+export interface OcrOptions {
+  /** Tesseract language codes joined by '+', e.g. 'rus+eng'. */
+  readonly languages: string;
+  /** Tesseract's page segmentation mode (6: a block of text, 7: one line). */
+  readonly psm: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Reads printed text from a picture (Debian tesseract with its Russian and English data). */
+export interface OcrEngine {
+  /** The text read, lines joined by '\n'. @throws CustodyError MEDIA.ANALYSIS_FAILED */
+  read(image: GrayImage, options: OcrOptions): Promise<string>;
+}
+
+/** A face found in one frame: the box as fractions of the frame's width and height. */
+export interface DetectedFace {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+  readonly score: number;
+}
+
+/** Finds faces in frames (an rgb24 RawFrame). Loaded once per process: models are large. */
+export interface FaceDetector {
+  /** What detected, for the custody record, e.g. "human 3.3.6 blazeface (wasm)". */
+  readonly name: string;
+  detect(frame: RawFrame): Promise<DetectedFace[]>;
 }

@@ -203,6 +203,82 @@ export interface DerivativeTable {
   created_at: Date;
 }
 
+export interface OverlayReadingTable {
+  item_id: string;
+  /** Wall-clock time of the first frame as burned in, 'YYYY-MM-DD HH:MM:SS' (no zone). */
+  start: ColumnType<string | null, string | null, string | null>;
+  device: string | null;
+  confidence: number;
+  source: 'ocr' | 'manual';
+  region: JsonColumn<{ x: number; y: number; w: number; h: number }> | null;
+  frames: JsonColumn<OverlayFrame[]>;
+  /** The machine reading, kept when an investigator corrects start or device. */
+  ocr: JsonColumn<{ start: string | null; device: string | null; confidence: number }>;
+  read_at: Date;
+  corrected_by: string | null;
+  corrected_at: Date | null;
+}
+
+/** One frame the overlay was read from: its time in the video and what OCR saw. */
+export interface OverlayFrame {
+  readonly t: number;
+  readonly text: string;
+}
+
+export interface FingerprintTable {
+  item_id: string;
+  rate: number;
+  frames: number;
+  kept: number;
+  computed_at: Date;
+}
+
+export interface FrameHashTable {
+  item_id: string;
+  t: number;
+  /** 64-bit perceptual hash as a signed bigint (pg returns int8 as a string). */
+  h: ColumnType<string, string | bigint, string | bigint>;
+}
+
+export interface SimilarPairTable {
+  a: string;
+  b: string;
+  offset_seconds: number;
+  a_start: number;
+  a_end: number;
+  b_start: number;
+  b_end: number;
+  matched: number;
+  score: number;
+}
+
+export interface FaceRunTable {
+  item_id: string;
+  rate: number;
+  frames: number;
+  tracks: number;
+  detector: string;
+  ran_at: Date;
+}
+
+/** [t seconds, x, y, w, h as fractions of the frame, detector score]. */
+export type FaceBox = readonly [number, number, number, number, number, number];
+
+export interface FaceTrackTable {
+  item_id: string;
+  track: number;
+  start_seconds: number;
+  end_seconds: number;
+  boxes: JsonColumn<FaceBox[]>;
+}
+
+export interface JobProgressTable {
+  job_id: string;
+  fraction: number;
+  detail: string | null;
+  updated_at: Date;
+}
+
 export interface Database {
   custody_event: CustodyEventTable;
   acquisition: AcquisitionTable;
@@ -222,6 +298,14 @@ export interface Database {
   incident_person: { incident_id: string; person_id: string; role: PersonRole };
   segment: SegmentTable;
   derivative: DerivativeTable;
+  overlay_reading: OverlayReadingTable;
+  fingerprint: FingerprintTable;
+  frame_hash: FrameHashTable;
+  similar_pair: SimilarPairTable;
+  item_cluster: { item_id: string; cluster: string };
+  face_run: FaceRunTable;
+  face_track: FaceTrackTable;
+  job_progress: JobProgressTable;
   schema_migration: { name: string; applied_at: Generated<Date> };
 }
 

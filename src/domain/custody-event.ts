@@ -35,6 +35,10 @@ export const CUSTODY_ACTIONS = [
   'segment.deleted',
   'derivative.created',
   'export.downloaded',
+  'overlay.read',
+  'overlay.corrected',
+  'fingerprint.computed',
+  'faces.detected',
 ] as const;
 export type CustodyAction = (typeof CUSTODY_ACTIONS)[number];
 

@@ -393,3 +393,69 @@ export class ProgressParser {
     };
   }
 }
+
+/** Raw frames for analysis: what to decode, and into what. */
+export interface FrameArgsOptions extends CommandOptions {
+  /** Frames per second, sampled from the start (ffmpeg's fps filter). Without it, every frame. */
+  readonly rate?: number | undefined;
+  /** Seek here first (accurate: decodes from the keyframe before), in seconds. */
+  readonly fromSeconds?: number | undefined;
+  /** Stop after this many frames. */
+  readonly maxFrames?: number | undefined;
+  /** Cut this rectangle out of the displayed picture (pixels) before scaling. */
+  readonly crop?: {
+    readonly x: number;
+    readonly y: number;
+    readonly w: number;
+    readonly h: number;
+  };
+  /** The size of each output frame: the picture is stretched to it (aspect is not kept). */
+  readonly width: number;
+  readonly height: number;
+  readonly pixelFormat: 'gray' | 'rgb24';
+  /** Decode only keyframes (the cheapest decode there is). */
+  readonly keyframesOnly?: boolean | undefined;
+}
+
+/**
+ * Decodes the first video stream into raw frames of a fixed size on stdout, for perceptual
+ * hashes, OCR and face detection: no file is written, nothing but pixels comes out.
+ */
+export function frameArgs(input: string, options: FrameArgsOptions): string[] {
+  const threads = threadCount(options.threads);
+  const filters = [
+    ...(options.crop === undefined
+      ? []
+      : [
+          `crop=${whole(options.crop.w, 1, 1 << 15)}:${whole(options.crop.h, 1, 1 << 15)}:${whole(options.crop.x, 0, 1 << 15)}:${whole(options.crop.y, 0, 1 << 15)}`,
+        ]),
+    ...(options.rate === undefined ? [] : [`fps=${String(options.rate)}`]),
+    `scale=${whole(options.width, 1, 1 << 14)}:${whole(options.height, 1, 1 << 14)}:flags=area`,
+    `format=${options.pixelFormat}`,
+  ];
+  return [
+    '-nostdin',
+    '-hide_banner',
+    '-nostats',
+    '-v',
+    'error',
+    '-filter_threads',
+    String(threads),
+    ...(options.keyframesOnly === true ? ['-skip_frame', 'nokey'] : []),
+    ...(options.fromSeconds === undefined ? [] : ['-ss', seconds(options.fromSeconds)]),
+    ...inputArgs(input, options.container, threads),
+    '-map',
+    '0:V:0',
+    '-an',
+    '-sn',
+    '-dn',
+    ...(options.maxFrames === undefined
+      ? []
+      : ['-frames:v', String(whole(options.maxFrames, 1, 1e9))]),
+    '-vf',
+    filters.join(','),
+    '-f',
+    'rawvideo',
+    'pipe:1',
+  ];
+}

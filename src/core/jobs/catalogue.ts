@@ -11,6 +11,12 @@ export interface JobCatalogue {
   'media.proxy': ItemJob;
   /** Poster frame and contact sheet of a video or image item. */
   'media.thumbnails': ItemJob;
+  /** The camera overlay (recorded start time, device id) read from a video's frames. */
+  'media.overlay': ItemJob;
+  /** A video's perceptual fingerprint, and its matches among the others (copies and cuts). */
+  'media.fingerprint': ItemJob;
+  /** Face tracks of a video: the input to redaction. */
+  'media.faces': ItemJob;
   /** An evidence package (BagIt) asked for in the web app, written to DATA/exports/<id>. */
   'export.bagit': ExportJob;
 }
@@ -72,6 +78,24 @@ export const JOBS: { readonly [N in JobName]: JobSpec<JobPayload<N>> } = {
     timeoutSeconds: 30 * 60,
     retryLimit: 2,
   },
+  'media.overlay': {
+    payload: itemJob,
+    key: (p) => `overlay:${p.itemId}`,
+    timeoutSeconds: 60 * 60,
+    retryLimit: 1,
+  },
+  'media.fingerprint': {
+    payload: itemJob,
+    key: (p) => `fingerprint:${p.itemId}`,
+    timeoutSeconds: 6 * 60 * 60, // one decode of the whole video, at a low frame rate
+    retryLimit: 2,
+  },
+  'media.faces': {
+    payload: itemJob,
+    key: (p) => `faces:${p.itemId}`,
+    timeoutSeconds: 6 * 60 * 60,
+    retryLimit: 1,
+  },
   'export.bagit': {
     payload: exportJob,
     key: (p) => `export:${p.exportId}`,
@@ -117,6 +141,11 @@ export interface JobContext {
   readonly retryCount: number;
   /** Aborted when the attempt times out or the queue shuts down: stop, clean up, and throw. */
   readonly signal: AbortSignal;
+  /**
+   * Reports how far the attempt has got (0…1) and what it is doing, for `custody jobs` and the
+   * web app. Cheap to call often: it is stored at most about once a second.
+   */
+  progress(fraction: number, detail?: string): void;
 }
 
 export type JobHandler<N extends JobName> = (

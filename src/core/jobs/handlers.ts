@@ -1,9 +1,13 @@
 import path from 'node:path';
 import { exportBag, type ExportDeps } from '../export/export.ts';
+import type { AnalysisDeps } from '../media/analysis.ts';
 import { makeDerivative, type DerivativeDeps } from '../media/derivatives.ts';
+import { detectFaces } from '../media/faces.ts';
+import { fingerprintItem } from '../media/fingerprint.ts';
+import { readOverlay } from '../media/overlay.ts';
 import { defineHandlers, type JobHandlers } from './catalogue.ts';
 
-export type JobDeps = DerivativeDeps & ExportDeps & { readonly dataDir: string };
+export type JobDeps = DerivativeDeps & ExportDeps & AnalysisDeps & { readonly dataDir: string };
 
 /** Where a package asked for in the web app is written (and downloaded from). */
 export function exportDir(dataDir: string, exportId: string): string {
@@ -19,6 +23,15 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
     'media.thumbnails': async ({ itemId }) => {
       await makeDerivative(deps, itemId, 'poster');
       await makeDerivative(deps, itemId, 'contact-sheet');
+    },
+    'media.overlay': async ({ itemId }, job) => {
+      await readOverlay(deps, itemId, job);
+    },
+    'media.fingerprint': async ({ itemId }, job) => {
+      await fingerprintItem(deps, itemId, job);
+    },
+    'media.faces': async ({ itemId }, job) => {
+      await detectFaces(deps, itemId, job);
     },
     'export.bagit': async (p, job) => {
       await exportBag(

@@ -84,6 +84,15 @@ export interface JobInfoOf<N extends JobName> {
   /** Attempts so far beyond the first. */
   readonly retryCount: number;
   readonly retryLimit: number;
+  /** What the handler last reported (kept after the job ends), or null. */
+  readonly progress: JobProgress | null;
+}
+
+export interface JobProgress {
+  /** 0…1. */
+  readonly fraction: number;
+  readonly detail: string | null;
+  readonly updatedOn: Date;
 }
 
 export type JobInfo = { [N in JobName]: JobInfoOf<N> }[JobName];

@@ -1,0 +1,12 @@
+import type { AnalysisContext, AnalysisDeps } from './analysis.ts';
+
+// eslint-disable-next-line @typescript-eslint/require-await
+export async function fingerprintItem(
+  deps: AnalysisDeps,
+  itemId: string,
+  job: AnalysisContext,
+): Promise<void> {
+  void deps;
+  void job;
+  throw new Error(`fingerprintItem is not built yet (${itemId})`);
+}
