@@ -198,10 +198,14 @@ class PgBossJobQueue implements JobQueue {
   async jobs(filter: JobFilter = {}): Promise<JobInfo[]> {
     const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 100), 1), 10_000);
     const params: unknown[] = [filter.name === undefined ? [...JOB_NAMES] : [filter.name], limit];
-    let stateClause = '';
+    let where = '';
     if (filter.state !== undefined) {
       params.push(filter.state);
-      stateClause = `AND state = $3::${SCHEMA}.job_state`;
+      where += ` AND state = $${String(params.length)}::${SCHEMA}.job_state`;
+    }
+    if (filter.itemId !== undefined) {
+      params.push(filter.itemId);
+      where += ` AND data ->> 'itemId' = $${String(params.length)}`;
     }
     // pg-boss's job table (partitioned by queue name) is read directly: its own findJobs() is
     // per queue, oldest first and without a state filter. The columns are pg-boss 12's.
@@ -214,7 +218,7 @@ class PgBossJobQueue implements JobQueue {
               p.updated_at AS progress_updated
          FROM ${SCHEMA}.job j
          LEFT JOIN job_progress p ON p.job_id = j.id::text
-        WHERE name = ANY($1::text[]) ${stateClause}
+        WHERE name = ANY($1::text[])${where}
         ORDER BY created_on DESC, j.id DESC
         LIMIT $2`,
       params,

@@ -1,10 +1,11 @@
+import type { ItemAnalysis } from '../db/analysis-query.ts';
 import type { ItemPath } from '../db/items-query.ts';
 import type { ItemRow } from '../db/schema.ts';
 
 export type ItemJson = ReturnType<typeof itemJson>;
 
 /** The shape of an item for scripts and the web app (README: `items list --json`). */
-export function itemJson(row: ItemRow, paths: readonly ItemPath[]) {
+export function itemJson(row: ItemRow, paths: readonly ItemPath[], analysis: ItemAnalysis) {
   return {
     id: row.id,
     sha256: row.sha256,
@@ -21,6 +22,9 @@ export function itemJson(row: ItemRow, paths: readonly ItemPath[]) {
     })),
     media: row.media,
     problems: row.problems,
+    overlay: analysis.overlay,
+    cluster: analysis.cluster,
+    faces: analysis.faces,
   };
 }
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { isUuid } from '../domain/ids.ts';
 import type { AcquisitionRow, Database, ItemRow } from './schema.ts';
 
@@ -19,6 +19,17 @@ export interface ItemFilter {
   readonly maxSeconds?: number | undefined;
   /** Linked to an incident by at least one segment (true), or by none (false). */
   readonly linked?: boolean | undefined;
+  /** The camera overlay names this device (exact, or a prefix such as 'ДОЗОР-77'). */
+  readonly device?: string | undefined;
+  /** The overlay's start time within [from, to]: wall-clock 'YYYY-MM-DDTHH:MM:SS', no zone. */
+  readonly overlayFrom?: string | undefined;
+  readonly overlayTo?: string | undefined;
+  /** Face detection found faces (true) or ran and found none (false). */
+  readonly faces?: boolean | undefined;
+  /** A member of this cluster of copies and cuts. */
+  readonly cluster?: string | undefined;
+  /** Has other copies or cuts (true), or none found (false). */
+  readonly copies?: boolean | undefined;
 }
 
 /** LIKE pattern for text containing `s` literally (%, _ and \\ escaped). */
@@ -27,12 +38,13 @@ function contains(s: string): string {
 }
 
 /** Orders for the item list; each pages with a keyset of (its key, sha256). */
-export const ITEM_SORTS = ['hash', 'recorded', 'ingested', 'duration', 'size'] as const;
+export const ITEM_SORTS = ['hash', 'recorded', 'overlay', 'ingested', 'duration', 'size'] as const;
 export type ItemSort = (typeof ITEM_SORTS)[number];
 
 /** The sort key as SQL (never null, so row comparisons stay total), newest/largest first. */
 const SORT_KEY: Record<Exclude<ItemSort, 'hash'>, RawBuilder<string>> = {
   recorded: sql<string>`coalesce(item.media->>'creationTime', '')`,
+  overlay: sql<string>`coalesce((SELECT to_char(o.start, 'YYYY-MM-DD"T"HH24:MI:SS') FROM overlay_reading o WHERE o.item_id = item.id), '')`,
   ingested: sql<string>`to_char(item.ingested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`,
   duration: sql<string>`lpad(to_char(coalesce((item.media->>'durationSeconds')::double precision, -1) + 1, 'FM000000000.000'), 13, '0')`,
   size: sql<string>`lpad(item.size::text, 20, '0')`,
@@ -107,6 +119,7 @@ export async function itemsPage(
     const linkedQuery = sql<boolean>`EXISTS (SELECT 1 FROM segment WHERE segment.item_id = item.id AND segment.incident_id IS NOT NULL AND segment.deleted_at IS NULL)`;
     q = q.where(filter.linked ? linkedQuery : sql<boolean>`NOT ${linkedQuery}`);
   }
+  q = analysisFilters(q, filter);
   if (filter.acquisitionId !== undefined) {
     const acquisitionId = filter.acquisitionId;
     q = q.where((eb) =>
@@ -258,4 +271,36 @@ function keyset(db: Kysely<Database>, key: RawBuilder<string>, cursor: string, l
     q = q.where(sql<boolean>`(${key}, item.sha256) < (${after}, ${sha})`);
   }
   return q;
+}
+
+/** The filters on what the analysis jobs found: overlay, faces, copies. */
+function analysisFilters<Q extends SelectQueryBuilder<Database, 'item', object>>(
+  q: Q,
+  filter: ItemFilter,
+): Q {
+  let out = q;
+  const overlay = (cond: RawBuilder<boolean>): RawBuilder<boolean> =>
+    sql<boolean>`EXISTS (SELECT 1 FROM overlay_reading o WHERE o.item_id = item.id AND ${cond})`;
+  if (filter.device !== undefined && filter.device.trim() !== '') {
+    const device = filter.device.trim();
+    const prefix = `${device.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    out = out.where(overlay(sql<boolean>`(o.device = ${device} OR o.device LIKE ${prefix})`)) as Q;
+  }
+  if (filter.overlayFrom !== undefined)
+    out = out.where(overlay(sql<boolean>`o.start >= ${filter.overlayFrom}::timestamp`)) as Q;
+  if (filter.overlayTo !== undefined)
+    out = out.where(overlay(sql<boolean>`o.start <= ${filter.overlayTo}::timestamp`)) as Q;
+  if (filter.faces !== undefined)
+    out = out.where(
+      sql<boolean>`EXISTS (SELECT 1 FROM face_run f WHERE f.item_id = item.id AND ${filter.faces ? sql`f.tracks > 0` : sql`f.tracks = 0`})`,
+    ) as Q;
+  if (filter.cluster !== undefined)
+    out = out.where(
+      sql<boolean>`EXISTS (SELECT 1 FROM item_cluster c WHERE c.item_id = item.id AND c.cluster = ${filter.cluster}::uuid)`,
+    ) as Q;
+  if (filter.copies !== undefined) {
+    const inCluster = sql<boolean>`EXISTS (SELECT 1 FROM item_cluster c WHERE c.item_id = item.id)`;
+    out = out.where(filter.copies ? inCluster : sql<boolean>`NOT ${inCluster}`) as Q;
+  }
+  return out;
 }

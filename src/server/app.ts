@@ -7,6 +7,7 @@ import { declareAccess } from './access.ts';
 import { answerErrors } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
+import { analysisRoutes } from './routes/analysis.ts';
 import { mediaRoutes } from './routes/media.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { itemRoutes } from './routes/items.ts';
@@ -72,6 +73,7 @@ export async function buildApp(archive: Archive, opts: AppOptions = {}): Promise
   itemRoutes(app, archive);
   catalogueRoutes(app, archive);
   mediaRoutes(app, archive);
+  analysisRoutes(app, archive);
   exportRoutes(app, archive);
   await serveWeb(app, opts.webDist, archive.derivativesDir);
   await app.ready();

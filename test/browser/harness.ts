@@ -15,7 +15,7 @@ import type { Archive } from '../../src/archive.ts';
 import { setupInvitation } from '../../src/core/accounts/accounts.ts';
 import { ingest } from '../../src/core/ingest/ingest.ts';
 import type { JobState } from '../../src/core/jobs/queue.ts';
-import { queueMissingDerivatives } from '../../src/core/media/derivatives.ts';
+import { queueMissingWork } from '../../src/core/media/queue-missing.ts';
 import { jobHandlers } from '../../src/core/jobs/handlers.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { createTestArchive, tempDir } from '../helpers/archive.ts';
@@ -85,7 +85,7 @@ export async function makeDrive(): Promise<string> {
 /** Queues the proxies and thumbnails and works them all, as `custody process --wait` does. */
 export async function runJobs(archive: Archive): Promise<void> {
   const jobs = await archive.startJobs();
-  await queueMissingDerivatives(archive.db, jobs);
+  await queueMissingWork(archive.db, jobs, ['media.proxy', 'media.thumbnails']);
   await jobs.work(jobHandlers(archive), { concurrency: 1 });
   const pending = ['created', 'retry', 'active'] as const;
   const count = async (states: readonly JobState[]): Promise<number> =>

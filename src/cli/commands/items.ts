@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { CustodyError } from '../../core/errors.ts';
 import { eventsFor } from '../../db/custody-log.ts';
+import { analysesOf, NO_ANALYSIS } from '../../db/analysis-query.ts';
 import {
   findAcquisition,
   findItems,
@@ -11,6 +12,8 @@ import {
   type ItemPath,
 } from '../../db/items-query.ts';
 import type { Database, ItemRow } from '../../db/schema.ts';
+import { isUuid } from '../../domain/ids.ts';
+import { wallClockBound } from '../../domain/wall-clock.ts';
 import { ITEM_KINDS } from '../../domain/media-kind.ts';
 import { withArchive, type GlobalOptions } from '../context.ts';
 import { formatBytes, printJson, usageError } from '../output.ts';
@@ -21,6 +24,27 @@ interface ListFlags {
   acquisition?: string;
   problems?: boolean;
   limit?: string;
+  device?: string;
+  overlayFrom?: string;
+  overlayTo?: string;
+  faces?: boolean;
+  cluster?: string;
+  copies?: boolean;
+}
+
+/** An overlay time bound from a flag, or a usage error saying what is expected. */
+function overlayTime(
+  value: string | undefined,
+  flag: string,
+  endOfDay: boolean,
+): string | undefined {
+  if (value === undefined) return undefined;
+  const bound = wallClockBound(value, endOfDay);
+  if (bound === null)
+    throw usageError(
+      `${flag} must be a date (2020-02-18) or a date and time (2020-02-18 14:22:05).`,
+    );
+  return bound;
 }
 
 export function registerItems(program: Command): void {
@@ -33,11 +57,20 @@ export function registerItems(program: Command): void {
     .option('--kind <kind>', `only this kind (${ITEM_KINDS.join(', ')})`)
     .option('--acquisition <name-or-id>', 'only items seen in this acquisition')
     .option('--problems', 'only items with problems')
+    .option('--device <id>', 'only videos whose camera overlay names this device (or a prefix)')
+    .option('--overlay-from <time>', 'only videos whose overlay starts at or after this time')
+    .option('--overlay-to <time>', 'only videos whose overlay starts at or before this time')
+    .option('--faces', 'only videos with faces found')
+    .option('--no-faces', 'only videos where face detection found none')
+    .option('--cluster <id>', 'only the copies and cuts of one recording (the "cluster" value)')
+    .option('--copies', 'only items with other copies or cuts')
     .option('--limit <n>', 'at most this many items')
     .action(async (flags: ListFlags) => {
       const opts = program.opts<GlobalOptions>();
       const limit = flags.limit === undefined ? Infinity : Number(flags.limit);
       if (!(limit > 0)) throw usageError('--limit must be a positive number.');
+      if (flags.cluster !== undefined && !isUuid(flags.cluster))
+        throw usageError('--cluster takes the "cluster" value of an item (a UUID).');
       if (flags.kind !== undefined && !(ITEM_KINDS as readonly string[]).includes(flags.kind))
         throw usageError(`--kind must be one of ${ITEM_KINDS.join(', ')}.`);
       await withArchive(opts, async (archive) => {
@@ -45,6 +78,12 @@ export function registerItems(program: Command): void {
           kind: flags.kind,
           withProblems: flags.problems,
           acquisitionId: await acquisitionId(archive.db, flags.acquisition),
+          device: flags.device,
+          overlayFrom: overlayTime(flags.overlayFrom, '--overlay-from', false),
+          overlayTo: overlayTime(flags.overlayTo, '--overlay-to', true),
+          faces: flags.faces,
+          cluster: flags.cluster,
+          copies: flags.copies,
         };
         await streamItems(archive.db, filter, limit, opts.json === true);
       });
@@ -66,7 +105,8 @@ export function registerItems(program: Command): void {
             hint: 'Give more digits of the hash, or the item id.',
           });
         const row = found[0] as ItemRow;
-        const item = itemJson(row, await pathsOf(archive.db, [row.id]));
+        const analysis = (await analysesOf(archive.db, [row.id])).get(row.id) ?? NO_ANALYSIS;
+        const item = itemJson(row, await pathsOf(archive.db, [row.id]), analysis);
         const custody = (await eventsFor(archive.db, 'item', row.id)).map((e) => ({
           seq: e.seq,
           at: e.at.toISOString(),
@@ -116,14 +156,11 @@ async function streamItems(
   while (printed < limit) {
     const page = await itemsPage(db, filter, after, Math.min(500, limit - printed));
     if (page.length === 0) break;
-    const paths = groupBy(
-      await pathsOf(
-        db,
-        page.map((r) => r.id),
-      ),
-    );
+    const ids = page.map((r) => r.id);
+    const paths = groupBy(await pathsOf(db, ids));
+    const analyses = await analysesOf(db, ids);
     for (const row of page) {
-      const item = itemJson(row, paths.get(row.id) ?? []);
+      const item = itemJson(row, paths.get(row.id) ?? [], analyses.get(row.id) ?? NO_ANALYSIS);
       if (json) process.stdout.write((printed === 0 ? '\n' : ',\n') + JSON.stringify(item));
       else printItemLine(item);
       printed += 1;

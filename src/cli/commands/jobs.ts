@@ -1,14 +1,22 @@
 import type { Command } from 'commander';
 import type { Archive } from '../../archive.ts';
 import { jobHandlers } from '../../core/jobs/handlers.ts';
-import { queueMissingDerivatives } from '../../core/media/derivatives.ts';
+import { queueMissingWork } from '../../core/media/queue-missing.ts';
 import { JOB_STATES, type JobCounts, type JobInfo, type JobState } from '../../core/jobs/queue.ts';
+import { isUuid } from '../../domain/ids.ts';
 import { withArchive, type GlobalOptions } from '../context.ts';
 import { EXIT, printJson, usageError } from '../output.ts';
 
 function describePayload(payload: JobInfo['payload']): string {
   if (payload === null) return '(unreadable payload)';
   return 'itemId' in payload ? `item ${payload.itemId}` : `export ${payload.exportId}`;
+}
+
+/** "42% reading frames  " for a running job that reported progress. */
+function describeProgress(job: JobInfo): string {
+  if (job.progress === null || job.state !== 'active') return '';
+  const percent = `${String(Math.floor(job.progress.fraction * 100))}%`;
+  return `${percent.padStart(4)} ${job.progress.detail ?? ''}  `;
 }
 
 /** Jobs still to run or running. */
@@ -24,7 +32,7 @@ function total(counts: JobCounts, states: readonly JobState[]): number {
 /** Starts the queue, queues what is missing, and works jobs in this process. */
 export async function workJobs(archive: Archive, concurrency: number) {
   const jobs = await archive.startJobs();
-  const queued = await queueMissingDerivatives(archive.db, jobs);
+  const queued = await queueMissingWork(archive.db, jobs);
   await jobs.work(jobHandlers(archive), { concurrency });
   return { jobs, queued };
 }
@@ -32,21 +40,27 @@ export async function workJobs(archive: Archive, concurrency: number) {
 export function registerJobs(program: Command): void {
   program
     .command('jobs')
-    .description('background jobs (proxies, thumbnails): their state, errors and attempts')
+    .description(
+      'background jobs (proxies, thumbnails, overlay, fingerprints, faces, exports): state, progress, errors',
+    )
     .option('--state <state>', `only jobs in this state (${JOB_STATES.join(', ')})`)
+    .option('--item <id>', 'only the jobs about this item (its id)')
     .option('--limit <n>', 'at most this many', '100')
-    .action(async (flags: { state?: string; limit: string }) => {
+    .action(async (flags: { state?: string; item?: string; limit: string }) => {
       const opts = program.opts<GlobalOptions>();
       if (flags.state !== undefined && !(JOB_STATES as readonly string[]).includes(flags.state))
         throw usageError(`--state must be one of ${JOB_STATES.join(', ')}.`);
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1)
         throw usageError('--limit must be a positive number.');
+      if (flags.item !== undefined && !isUuid(flags.item))
+        throw usageError('--item takes an item id (a UUID), as "custody items list --json" shows.');
       await withArchive(opts, async (archive) => {
         const jobs = await archive.startJobs();
         const list = await jobs.jobs({
           limit,
           ...(flags.state === undefined ? {} : { state: flags.state as JobState }),
+          ...(flags.item === undefined ? {} : { itemId: flags.item }),
         });
         if (opts.json === true) {
           printJson({ counts: await jobs.counts(), jobs: list });
@@ -55,14 +69,14 @@ export function registerJobs(program: Command): void {
         if (list.length === 0) process.stdout.write('No jobs.\n');
         for (const j of list)
           process.stdout.write(
-            `${j.createdOn.toISOString()}  ${j.name.padEnd(16)} ${j.state.padEnd(9)} ${describePayload(j.payload)}${j.error === null ? '' : `  ${j.error}`}\n`,
+            `${j.createdOn.toISOString()}  ${j.name.padEnd(17)} ${j.state.padEnd(9)} ${describeProgress(j)}${describePayload(j.payload)}${j.error === null ? '' : `  ${j.error}`}\n`,
           );
       });
     });
 
   program
     .command('process')
-    .description('queue the missing proxies and thumbnails and run jobs in this process')
+    .description('queue the missing proxies, thumbnails and analyses, and run jobs in this process')
     .option('--wait', 'return when no job is left to run (for scripts and tests)')
     .option('--concurrency <n>', 'jobs of each kind at once', '1')
     .action(async (flags: { wait?: boolean; concurrency: string }) => {

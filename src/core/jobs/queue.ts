@@ -63,6 +63,8 @@ export type JobState = (typeof JOB_STATES)[number];
 export interface JobFilter {
   readonly name?: JobName;
   readonly state?: JobState;
+  /** Only the jobs about this item. */
+  readonly itemId?: string;
   /** Default 100, at most 10,000. */
   readonly limit?: number;
 }

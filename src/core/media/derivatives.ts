@@ -7,7 +7,6 @@ import type { Database, DerivativeKind } from '../../db/schema.ts';
 import { asSha256 } from '../../domain/hash.ts';
 import { summarizeProbe, type MediaSummary } from '../../domain/media-summary.ts';
 import { CustodyError } from '../errors.ts';
-import type { JobQueue } from '../jobs/queue.ts';
 import type { BlobStore, Clock, MediaDeriver } from '../ports.ts';
 
 export interface DerivativeDeps {
@@ -97,39 +96,4 @@ export async function makeDerivative(
       now,
     );
   });
-}
-
-/** Queues a proxy and thumbnails for every readable video that lacks them (idempotent). */
-export async function queueMissingDerivatives(
-  db: Kysely<Database>,
-  jobs: JobQueue,
-): Promise<number> {
-  let queued = 0;
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const rows = await db
-      .selectFrom('item')
-      .select(['item.id'])
-      .select((eb) =>
-        eb
-          .selectFrom('derivative')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('derivative.item_id', '=', 'item.id')
-          .as('derivatives'),
-      )
-      .where('item.kind', '=', 'video')
-      .where('item.probe_status', '=', 'ok')
-      .where('item.id', '>', after)
-      .orderBy('item.id')
-      .limit(500)
-      .execute();
-    for (const r of rows) {
-      if ((r.derivatives ?? 0) >= 3) continue;
-      if ((await jobs.send('media.proxy', { itemId: r.id })) !== null) queued += 1;
-      if ((await jobs.send('media.thumbnails', { itemId: r.id })) !== null) queued += 1;
-    }
-    const last = rows.at(-1);
-    if (last === undefined) return queued;
-    after = last.id;
-  }
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { CustodyError } from '../../core/errors.ts';
 import { itemJson } from '../../core/item-view.ts';
+import { analysesOf, NO_ANALYSIS } from '../../db/analysis-query.ts';
 import type { BlobStore, Clock } from '../../core/ports.ts';
 import { appendCustodyEvents, eventsFor } from '../../db/custody-log.ts';
 import {
@@ -16,6 +17,7 @@ import {
 import type { AccountRow, Database, ItemRow } from '../../db/schema.ts';
 import { safeFileName } from '../../domain/bagit.ts';
 import { isUuid } from '../../domain/ids.ts';
+import { wallClockBound } from '../../domain/wall-clock.ts';
 import { asSha256 } from '../../domain/hash.ts';
 import { ITEM_KINDS } from '../../domain/media-kind.ts';
 import { READ_ROLES, WRITE_ROLES } from '../access.ts';
@@ -25,6 +27,9 @@ export interface ItemRouteDeps {
   readonly blobs: BlobStore;
   readonly clock: Clock;
 }
+
+/** The overlay's wall-clock form: a date, or a date and a time (no zone: cameras give none). */
+const OVERLAY_TIME = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2})?)?$';
 
 const itemSchema = {
   type: 'object',
@@ -57,6 +62,21 @@ const itemSchema = {
         properties: { code: { type: 'string' }, message: { type: 'string' } },
       },
     },
+    overlay: {
+      type: ['object', 'null'],
+      description: 'the camera overlay as read (or corrected): wall-clock start, no time zone',
+      properties: {
+        start: { type: ['string', 'null'] },
+        device: { type: ['string', 'null'] },
+        confidence: { type: 'number' },
+        source: { type: 'string', enum: ['ocr', 'manual'] },
+      },
+    },
+    cluster: {
+      type: ['string', 'null'],
+      description: 'the same value for every copy and cut of one recording',
+    },
+    faces: { type: ['integer', 'null'], description: 'face tracks; null before detection ran' },
     derivatives: {
       type: 'array',
       items: { type: 'string', enum: ['contact-sheet', 'poster', 'proxy'] },
@@ -80,6 +100,16 @@ async function derivativeKinds(
     .execute();
   for (const r of rows) kinds.set(r.item_id, [...(kinds.get(r.item_id) ?? []), r.kind]);
   return kinds;
+}
+
+function bound(value: string | undefined, endOfDay: boolean): string | undefined {
+  if (value === undefined) return undefined;
+  const b = wallClockBound(value, endOfDay);
+  if (b === null)
+    throw new CustodyError('REQUEST.INVALID', `Not a date or time: ${value.slice(0, 40)}.`, {
+      hint: 'Use 2020-02-18 or 2020-02-18T14:22:05.',
+    });
+  return b;
 }
 
 async function findItem(db: Kysely<Database>, id: string): Promise<ItemRow> {
@@ -125,6 +155,12 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
       minSeconds?: number;
       maxSeconds?: number;
       linked?: boolean;
+      device?: string;
+      overlayFrom?: string;
+      overlayTo?: string;
+      faces?: boolean;
+      cluster?: string;
+      copies?: boolean;
       sort?: ItemSort;
     };
   }>(
@@ -154,6 +190,24 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
             minSeconds: { type: 'number', minimum: 0 },
             maxSeconds: { type: 'number', minimum: 0 },
             linked: { type: 'boolean', description: 'linked to an incident (or not)' },
+            device: {
+              type: 'string',
+              maxLength: 100,
+              description: 'the camera overlay names this device (or a prefix of it)',
+            },
+            overlayFrom: {
+              type: 'string',
+              pattern: OVERLAY_TIME,
+              description: 'overlay start at or after this wall-clock time (no zone)',
+            },
+            overlayTo: { type: 'string', pattern: OVERLAY_TIME },
+            faces: { type: 'boolean', description: 'faces found (or detection found none)' },
+            cluster: {
+              type: 'string',
+              format: 'uuid',
+              description: 'copies and cuts of one recording',
+            },
+            copies: { type: 'boolean', description: 'has other copies or cuts (or none)' },
             sort: {
               type: 'string',
               enum: ITEM_SORTS,
@@ -191,6 +245,12 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
           minSeconds: q.minSeconds,
           maxSeconds: q.maxSeconds,
           linked: q.linked,
+          device: q.device,
+          overlayFrom: bound(q.overlayFrom, false),
+          overlayTo: bound(q.overlayTo, true),
+          faces: q.faces,
+          cluster: q.cluster,
+          copies: q.copies,
         },
         q.after ?? '',
         limit,
@@ -205,11 +265,16 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
         deps.db,
         rows.map((r) => r.id),
       );
+      const analyses = await analysesOf(
+        deps.db,
+        rows.map((r) => r.id),
+      );
       return {
         items: rows.map((r) => ({
           ...itemJson(
             r,
             paths.filter((p) => p.itemId === r.id),
+            analyses.get(r.id) ?? NO_ANALYSIS,
           ),
           derivatives: made.get(r.id) ?? [],
         })),
@@ -241,7 +306,11 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
         .orderBy('kind')
         .execute();
       return {
-        ...itemJson(row, await pathsOf(deps.db, [row.id])),
+        ...itemJson(
+          row,
+          await pathsOf(deps.db, [row.id]),
+          (await analysesOf(deps.db, [row.id])).get(row.id) ?? NO_ANALYSIS,
+        ),
         derivatives: derivatives.map((d) => ({
           kind: d.kind,
           sha256: d.sha256,

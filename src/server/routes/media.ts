@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { CustodyError } from '../../core/errors.ts';
-import type { JobQueue } from '../../core/jobs/queue.ts';
+import { JOB_STATES, type JobQueue, type JobState } from '../../core/jobs/queue.ts';
 import { derivativePath } from '../../core/media/derivatives.ts';
 import type { Database, DerivativeKind } from '../../db/schema.ts';
 import { idParams } from './params.ts';
@@ -59,25 +59,34 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRouteDeps): void {
     );
   }
 
-  app.get<{ Querystring: { limit?: number } }>(
+  app.get<{ Querystring: { limit?: number; state?: JobState; item?: string } }>(
     '/api/jobs',
     {
       config: { access: WRITE_ROLES },
       schema: {
         tags: ['media'],
-        summary: 'Background jobs with their state and errors, and counts per state',
+        summary: 'Background jobs, newest first, with state, progress and errors; counts per state',
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            state: { type: 'string', enum: JOB_STATES },
+            item: { type: 'string', format: 'uuid', description: 'only the jobs about this item' },
+          },
         },
       },
     },
     async (request) => {
       const jobs = await deps.startJobs();
+      const q = request.query;
       return {
         counts: await jobs.counts(),
-        jobs: await jobs.jobs({ limit: request.query.limit ?? 100 }),
+        jobs: await jobs.jobs({
+          limit: q.limit ?? 100,
+          ...(q.state === undefined ? {} : { state: q.state }),
+          ...(q.item === undefined ? {} : { itemId: q.item }),
+        }),
       };
     },
   );

@@ -1,0 +1,115 @@
+import type {} from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { CustodyError } from '../../core/errors.ts';
+import type { Clock } from '../../core/ports.ts';
+import type { Database } from '../../db/schema.ts';
+import { READ_ROLES } from '../access.ts';
+import { idParams } from './params.ts';
+
+export interface AnalysisRouteDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+}
+
+async function mustExist(db: Kysely<Database>, id: string): Promise<void> {
+  const row = await db.selectFrom('item').select('id').where('id', '=', id).executeTakeFirst();
+  if (row === undefined)
+    throw new CustodyError('ITEM.NOT_FOUND', 'No such item.', { hint: 'Check the link.' });
+}
+
+/** What the analysis jobs found in an item: the camera overlay and face tracks. */
+export function analysisRoutes(app: FastifyInstance, deps: AnalysisRouteDeps): void {
+  app.get<{ Params: { id: string } }>(
+    '/api/items/:id/overlay',
+    {
+      config: { access: READ_ROLES },
+      schema: {
+        tags: ['analysis'],
+        summary: 'The camera overlay as read (frames, machine reading) or as corrected',
+        params: idParams,
+      },
+    },
+    async (request) => {
+      await mustExist(deps.db, request.params.id);
+      const row = await deps.db
+        .selectFrom('overlay_reading')
+        .select([
+          'device',
+          'confidence',
+          'source',
+          'region',
+          'frames',
+          'ocr',
+          'read_at',
+          'corrected_by',
+          'corrected_at',
+        ])
+        .select((eb) =>
+          eb.fn<string | null>('to_char', ['start', eb.val('YYYY-MM-DD"T"HH24:MI:SS')]).as('start'),
+        )
+        .where('item_id', '=', request.params.id)
+        .executeTakeFirst();
+      if (row === undefined) return { reading: null };
+      return {
+        reading: {
+          start: row.start,
+          device: row.device,
+          confidence: row.confidence,
+          source: row.source,
+          region: row.region,
+          frames: row.frames,
+          ocr: row.ocr,
+          readAt: row.read_at.toISOString(),
+          correctedBy: row.corrected_by,
+          correctedAt: row.corrected_at?.toISOString() ?? null,
+        },
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/items/:id/faces',
+    {
+      config: { access: READ_ROLES },
+      schema: {
+        tags: ['analysis'],
+        summary:
+          'Face tracks: boxes [t, x, y, w, h, score] as fractions of the frame (null run: not yet detected)',
+        params: idParams,
+      },
+    },
+    async (request) => {
+      await mustExist(deps.db, request.params.id);
+      const run = await deps.db
+        .selectFrom('face_run')
+        .selectAll()
+        .where('item_id', '=', request.params.id)
+        .executeTakeFirst();
+      const tracks = await deps.db
+        .selectFrom('face_track')
+        .select(['track', 'start_seconds', 'end_seconds', 'boxes'])
+        .where('item_id', '=', request.params.id)
+        .orderBy('track')
+        .execute();
+      return {
+        run:
+          run === undefined
+            ? null
+            : {
+                rate: run.rate,
+                frames: run.frames,
+                tracks: run.tracks,
+                detector: run.detector,
+                ranAt: run.ran_at.toISOString(),
+              },
+        tracks: tracks.map((t) => ({
+          track: t.track,
+          start: t.start_seconds,
+          end: t.end_seconds,
+          boxes: t.boxes,
+        })),
+      };
+    },
+  );
+}
