@@ -11,7 +11,7 @@ export const ITEM_KINDS = ['video', 'audio', 'image', 'document', 'other'] as co
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
 /** Orders of the item list: by hash (stable), or newest/longest/largest first. */
-export const ITEM_SORTS = ['hash', 'recorded', 'ingested', 'duration', 'size'] as const;
+export const ITEM_SORTS = ['hash', 'recorded', 'overlay', 'ingested', 'duration', 'size'] as const;
 export type ItemSort = (typeof ITEM_SORTS)[number];
 
 export interface Account {
@@ -74,6 +74,64 @@ export interface Item {
   readonly paths: readonly ItemPath[];
   readonly media: MediaSummary | null;
   readonly problems: readonly Problem[];
+  /** The camera overlay as read or corrected; null before it was read or when none was found. */
+  readonly overlay: OverlaySummary | null;
+  /** The same value for every copy and cut of one recording; null when it has none. */
+  readonly cluster: string | null;
+  /** Face tracks found; null before detection ran. */
+  readonly faces: number | null;
+}
+
+export interface OverlaySummary {
+  /** Wall-clock time of the first frame, 'YYYY-MM-DDTHH:MM:SS', no zone (cameras give none). */
+  readonly start: string | null;
+  readonly device: string | null;
+  readonly confidence: number;
+  readonly source: 'ocr' | 'manual';
+}
+
+export interface OverlayReading extends OverlaySummary {
+  readonly region: { x: number; y: number; w: number; h: number } | null;
+  readonly frames: readonly { t: number; text: string }[];
+  readonly ocr: { start: string | null; device: string | null; confidence: number };
+  readonly readAt: string;
+  readonly correctedBy: string | null;
+  readonly correctedAt: string | null;
+}
+
+/** [t seconds, x, y, w, h as fractions of the frame, detector score]. */
+export type FaceBox = readonly [number, number, number, number, number, number];
+
+export interface FaceTrack {
+  readonly track: number;
+  readonly start: number;
+  readonly end: number;
+  readonly boxes: readonly FaceBox[];
+}
+
+export interface FacesAnswer {
+  readonly run: {
+    rate: number;
+    frames: number;
+    tracks: number;
+    detector: string;
+    ranAt: string;
+  } | null;
+  readonly tracks: readonly FaceTrack[];
+}
+
+/** Another item sharing a run of frames with this one. */
+export interface SimilarItem {
+  readonly itemId: string;
+  /** Other's time = this item's time + offset. */
+  readonly offsetSeconds: number;
+  readonly thisRange: readonly [number, number];
+  readonly otherRange: readonly [number, number];
+  readonly matched: number;
+  readonly score: number;
+  /** copy: the same footage; cut-of: this is a part of the other; contains-cut: the reverse. */
+  readonly relation: 'copy' | 'cut-of' | 'contains-cut' | 'overlap';
+  readonly name: string | null;
 }
 
 export interface CustodyEvent {
@@ -127,6 +185,14 @@ export interface ItemsFilter {
   readonly maxSeconds?: number | undefined;
   /** Linked to an incident by a segment (true), by none (false). */
   readonly linked?: boolean | undefined;
+  /** The camera overlay names this device (or a prefix). */
+  readonly device?: string | undefined;
+  /** Faces found (true), detection found none (false). */
+  readonly faces?: boolean | undefined;
+  /** Has other copies or cuts (true), or none (false). */
+  readonly copies?: boolean | undefined;
+  /** Copies and cuts of one recording. */
+  readonly cluster?: string | undefined;
   readonly sort?: ItemSort | undefined;
 }
 
@@ -299,6 +365,8 @@ export interface Job {
   readonly error: string | null;
   readonly retryCount: number;
   readonly retryLimit: number;
+  /** What the job last reported: 0…1 and what it was doing. */
+  readonly progress: { fraction: number; detail: string | null; updatedOn: string } | null;
 }
 
 export interface JobsAnswer {
@@ -398,6 +466,10 @@ export const api = {
     if (filter.minSeconds !== undefined) q.set('minSeconds', String(filter.minSeconds));
     if (filter.maxSeconds !== undefined) q.set('maxSeconds', String(filter.maxSeconds));
     if (filter.linked !== undefined) q.set('linked', String(filter.linked));
+    if (filter.device !== undefined && filter.device !== '') q.set('device', filter.device);
+    if (filter.faces !== undefined) q.set('faces', String(filter.faces));
+    if (filter.copies !== undefined) q.set('copies', String(filter.copies));
+    if (filter.cluster !== undefined) q.set('cluster', filter.cluster);
     if (filter.sort !== undefined && filter.sort !== 'hash') q.set('sort', filter.sort);
     return request<ItemsPage>('GET', `/api/items?${q.toString()}`);
   },
@@ -406,7 +478,18 @@ export const api = {
   proxyUrl: (id: string) => itemFile(id, 'proxy'),
   posterUrl: (id: string) => itemFile(id, 'poster'),
   contactSheetUrl: (id: string) => itemFile(id, 'contact-sheet'),
-  jobs: (limit = 1000) => request<JobsAnswer>('GET', `/api/jobs?limit=${limit}`),
+  jobs(filter: { limit?: number; state?: JobState; item?: string } = {}): Promise<JobsAnswer> {
+    const q = new URLSearchParams({ limit: String(filter.limit ?? 1000) });
+    if (filter.state !== undefined) q.set('state', filter.state);
+    if (filter.item !== undefined) q.set('item', filter.item);
+    return request<JobsAnswer>('GET', `/api/jobs?${q.toString()}`);
+  },
+  overlay: (id: string) =>
+    request<{ reading: OverlayReading | null }>('GET', itemFile(id, 'overlay')),
+  correctOverlay: (id: string, input: { start: string | null; device: string | null }) =>
+    request<{ reading: OverlayReading }>('PUT', itemFile(id, 'overlay'), input),
+  faces: (id: string) => request<FacesAnswer>('GET', itemFile(id, 'faces')),
+  similar: (id: string) => request<{ items: SimilarItem[] }>('GET', itemFile(id, 'similar')),
 
   segments: (itemId: string) =>
     request<Segment[]>('GET', `/api/items/${encodeURIComponent(itemId)}/segments`),

@@ -35,6 +35,12 @@ export interface ItemsSearch {
   sort?: ItemSort | undefined;
   /** An acquisition's id. */
   acquisition?: string | undefined;
+  /** The camera overlay names this device (or a prefix). */
+  device?: string | undefined;
+  faces?: boolean | undefined;
+  copies?: boolean | undefined;
+  /** Copies and cuts of one recording (an item's `cluster`). */
+  cluster?: string | undefined;
 }
 
 export interface ItemSearch {
@@ -124,6 +130,10 @@ const itemsRoute = createRoute({
     maxSeconds: seconds(search['maxSeconds']),
     linked: flag(search['linked']),
     acquisition: uuid(search['acquisition']),
+    device: text(search['device'], 100),
+    faces: flag(search['faces']),
+    copies: flag(search['copies']),
+    cluster: uuid(search['cluster']),
     sort:
       (ITEM_SORTS as readonly unknown[]).includes(search['sort']) && search['sort'] !== 'hash'
         ? (search['sort'] as ItemSort)
@@ -193,6 +203,12 @@ const incidentRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/Incident.tsx'), 'IncidentPage'),
 });
 
+const jobsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/jobs',
+  component: lazyRouteComponent(() => import('./pages/Jobs.tsx'), 'JobsPage'),
+});
+
 const adminInviteRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/admin/invite',
@@ -213,6 +229,7 @@ const routeTree = rootRoute.addChildren([
   organisationsRoute,
   actsRoute,
   peopleRoute,
+  jobsRoute,
   adminInviteRoute,
 ]);
 

@@ -87,6 +87,11 @@ function Header(): ReactNode {
                 </Link>
               </>
             )}
+            {(me.role === 'admin' || me.role === 'investigator') && (
+              <Link to="/jobs" activeProps={{ 'aria-current': 'page' }}>
+                {t('nav.jobs')}
+              </Link>
+            )}
             {me.role === 'admin' && (
               <Link to="/acts" activeProps={{ 'aria-current': 'page' }}>
                 {t('nav.acts')}

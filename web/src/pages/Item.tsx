@@ -11,6 +11,7 @@ import { mayHaveDerivatives } from '../components/Poster.tsx';
 import { Protected } from '../components/Protected.tsx';
 import { formatDuration, formatSize, splitPath } from '../format.ts';
 import { useI18n } from '../i18n/index.tsx';
+import { ItemAnalysis } from './ItemAnalysis.tsx';
 import { hasProxy, POLL_MS, Watch } from './ItemWatch.tsx';
 import { kindLabel } from './Items.tsx';
 
@@ -185,6 +186,7 @@ function ItemView({
       </div>
 
       {item.kind === 'video' && <Watch item={item} me={me} at={at} />}
+      {item.kind === 'video' && item.probeStatus === 'ok' && <ItemAnalysis item={item} me={me} />}
 
       <div className="item-grid">
         <section aria-labelledby="details-h">

@@ -12,6 +12,7 @@ import {
   type Segment,
 } from '../api.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
+import { FaceBoxes } from '../components/FaceBoxes.tsx';
 import { TextAreaField } from '../components/Field.tsx';
 import { Untrusted } from '../components/PathText.tsx';
 import { useI18n } from '../i18n/index.tsx';
@@ -24,8 +25,6 @@ export const hasProxy = (item: ItemDetail): boolean =>
 
 /** How often a page waiting for a web copy asks again. */
 export const POLL_MS = 3000;
-/** The newest jobs looked through for this item's (the API has no filter by item yet). */
-const JOBS_LISTED = 1000;
 /** Rounding slack when a segment's end is compared with the copy's duration. */
 const SLACK = 0.05;
 
@@ -166,17 +165,16 @@ function JobState({ job, queued }: { job: Job | undefined; queued: number | null
 function Waiting({ itemId, me }: { itemId: string; me: Account }): ReactNode {
   const { t } = useI18n();
   const jobs = useQuery({
-    queryKey: ['jobs', JOBS_LISTED],
-    queryFn: () => api.jobs(JOBS_LISTED),
+    queryKey: ['jobs', { item: itemId }],
+    queryFn: () => api.jobs({ item: itemId, limit: 50 }),
     enabled: canWrite(me),
     refetchInterval: 2 * POLL_MS,
     staleTime: 0,
   });
-  const job = jobs.data?.jobs.find((j) => j.name === 'media.proxy' && j.payload?.itemId === itemId);
+  const job = jobs.data?.jobs.find((j) => j.name === 'media.proxy');
   const proxies = jobs.data?.counts['media.proxy'];
   const waiting = proxies === undefined ? 0 : proxies.created + proxies.retry + proxies.active;
-  const queued =
-    jobs.data !== undefined && jobs.data.jobs.length >= JOBS_LISTED && waiting > 0 ? waiting : null;
+  const queued = job === undefined && waiting > 0 ? waiting : null;
   return (
     <div className="player-waiting box box-notice" role="status" data-testid="proxy-waiting">
       <p className="box-title">{t('player.waiting.title')}</p>
@@ -685,6 +683,7 @@ function Player({
   onTime,
   onDuration,
   pendingSeek,
+  children,
 }: {
   item: ItemDetail;
   me: Account;
@@ -692,6 +691,8 @@ function Player({
   onTime: (seconds: number) => void;
   onDuration: (seconds: number) => void;
   pendingSeek: RefObject<number | undefined>;
+  /** Drawn over the picture (face boxes). */
+  children?: ReactNode;
 }): ReactNode {
   const { t } = useI18n();
   const [failed, setFailed] = useState<number | null>(null);
@@ -733,6 +734,7 @@ function Player({
         >
           {t('player.unsupported')}
         </video>
+        {children}
       </div>
       {failed !== null && (
         <div className="box box-error" role="alert">
@@ -772,6 +774,12 @@ export function Watch({
   };
   const mayWrite = canWrite(me);
   const playable = item.kind === 'video' && item.probeStatus === 'ok';
+  const [showFaces, setShowFaces] = useState(false);
+  const faces = useQuery({
+    queryKey: ['faces', item.id],
+    queryFn: () => api.faces(item.id),
+    enabled: showFaces,
+  });
   const markable = mayWrite && playable;
 
   const segments = useQuery({
@@ -837,7 +845,24 @@ export function Watch({
                 setPlayerReady(true);
               }}
               pendingSeek={pendingSeek}
-            />
+            >
+              {showFaces && faces.data !== undefined && (
+                <FaceBoxes tracks={faces.data.tracks} videoRef={videoRef} />
+              )}
+            </Player>
+            {item.faces !== null && item.faces > 0 && hasProxy(item) && (
+              <label className="inline-check">
+                <input
+                  type="checkbox"
+                  name="showFaces"
+                  checked={showFaces}
+                  onChange={(e) => {
+                    setShowFaces(e.target.checked);
+                  }}
+                />
+                <span>{t('faces.show')}</span>
+              </label>
+            )}
             <p className="player-time" aria-live="off">
               {t('player.position', {
                 time: formatTime(current),

@@ -47,6 +47,7 @@ function ItemRow({ item }: { item: ListedItem }): ReactNode {
           {folder === '' ? t('items.rootFolder') : <PathText>{folder}</PathText>}
           {others > 0 && <span className="more-paths"> {plural('items.morePaths', others)}</span>}
         </span>
+        <Findings item={item} />
       </td>
       <td>{kindLabel(i18n, item.kind)}</td>
       <td className="num">{formatSize(i18n, item.size)}</td>
@@ -67,6 +68,41 @@ function ItemRow({ item }: { item: ListedItem }): ReactNode {
       </td>
     </tr>
   );
+}
+
+/** What the analysis jobs found, in one line under the name: camera and time, faces, copies. */
+function Findings({ item }: { item: ListedItem }): ReactNode {
+  const { t, plural } = useI18n();
+  const parts: ReactNode[] = [];
+  const o = item.overlay;
+  if (o !== null)
+    parts.push(
+      <span key="overlay" className="finding" data-testid="row-overlay">
+        {t('items.row.overlay', {
+          device: o.device ?? '?',
+          start: o.start === null ? '?' : o.start.replace('T', ' '),
+        })}
+      </span>,
+    );
+  if (item.faces !== null && item.faces > 0)
+    parts.push(
+      <span key="faces" className="badge badge-notice">
+        {plural('items.row.faces', item.faces)}
+      </span>,
+    );
+  if (item.cluster !== null)
+    parts.push(
+      <Link
+        key="copies"
+        className="badge"
+        to="/items"
+        search={{ cluster: item.cluster }}
+        data-testid="row-copies"
+      >
+        {t('items.row.copies')}
+      </Link>,
+    );
+  return parts.length === 0 ? null : <span className="findings">{parts}</span>;
 }
 
 type SearchPatch = Partial<ItemsSearch>;
@@ -189,6 +225,39 @@ function AcquisitionFilter({
             {a.name}
           </option>
         ))}
+      </select>
+    </label>
+  );
+}
+
+/** Either / yes / no, as a select: undefined, true or false. */
+function TriState({
+  name,
+  label,
+  value,
+  choices,
+  onChange,
+}: {
+  name: string;
+  label: string;
+  value: boolean | undefined;
+  choices: readonly [string, string, string];
+  onChange: (value: boolean | undefined) => void;
+}): ReactNode {
+  return (
+    <label className="filter">
+      <span>{label}</span>
+      <select
+        name={name}
+        value={value === undefined ? '' : String(value)}
+        onChange={(e) => {
+          const v = e.target.value;
+          onChange(v === 'true' ? true : v === 'false' ? false : undefined);
+        }}
+      >
+        <option value="">{choices[0]}</option>
+        <option value="true">{choices[1]}</option>
+        <option value="false">{choices[2]}</option>
       </select>
     </label>
   );
@@ -325,21 +394,73 @@ function Filters({ search }: { search: ItemsSearch }): ReactNode {
             }}
           />
         </label>
+        <TriState
+          name="linked"
+          label={t('items.filter.linked')}
+          value={search.linked}
+          choices={[
+            t('items.filter.linked.any'),
+            t('items.filter.linked.yes'),
+            t('items.filter.linked.no'),
+          ]}
+          onChange={(linked) => {
+            set({ linked });
+          }}
+        />
         <label className="filter">
-          <span>{t('items.filter.linked')}</span>
-          <select
-            name="linked"
-            value={search.linked === undefined ? '' : String(search.linked)}
-            onChange={(e) => {
-              const v = e.target.value;
-              set({ linked: v === 'true' ? true : v === 'false' ? false : undefined });
+          <span>{t('items.filter.device')}</span>
+          <DebouncedInput
+            type="text"
+            name="device"
+            value={search.device ?? ''}
+            maxLength={100}
+            placeholder={t('items.filter.device.placeholder')}
+            delay={500}
+            onApply={(v) => {
+              set({ device: v === '' ? undefined : v });
             }}
-          >
-            <option value="">{t('items.filter.linked.any')}</option>
-            <option value="true">{t('items.filter.linked.yes')}</option>
-            <option value="false">{t('items.filter.linked.no')}</option>
-          </select>
+          />
         </label>
+        <TriState
+          name="faces"
+          label={t('items.filter.faces')}
+          value={search.faces}
+          choices={[
+            t('items.filter.faces.any'),
+            t('items.filter.faces.yes'),
+            t('items.filter.faces.no'),
+          ]}
+          onChange={(faces) => {
+            set({ faces });
+          }}
+        />
+        <TriState
+          name="copies"
+          label={t('items.filter.copies')}
+          value={search.copies}
+          choices={[
+            t('items.filter.copies.any'),
+            t('items.filter.copies.yes'),
+            t('items.filter.copies.no'),
+          ]}
+          onChange={(copies) => {
+            set({ copies });
+          }}
+        />
+        {search.cluster !== undefined && (
+          <p className="filter filter-chip" data-testid="cluster-filter">
+            <span>{t('items.filter.cluster')}</span>
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={() => {
+                set({ cluster: undefined });
+              }}
+            >
+              {t('items.filter.cluster.clear')}
+            </button>
+          </p>
+        )}
         <AcquisitionFilter
           value={search.acquisition}
           onChange={(acquisition) => {
@@ -408,6 +529,10 @@ function apiFilter(s: ItemsSearch): ItemsFilter {
     maxSeconds: s.maxSeconds,
     linked: s.linked,
     acquisition: s.acquisition,
+    device: s.device,
+    faces: s.faces,
+    copies: s.copies,
+    cluster: s.cluster,
     sort: s.sort,
   };
 }
