@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs what Custody needs on Debian/Ubuntu: system packages (ffmpeg for media, PostgreSQL
+# Installs what Custody needs on Debian/Ubuntu: system packages (ffmpeg for media, tesseract
+# with Russian and English data to read camera overlays, PostgreSQL
 # for the server-mode tests, prlimit from util-linux, fonts for the test videos, openssl and
 # python3 to check export packages as a recipient would) and the npm
 # dependencies, which bring their own Node.js 24. Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(ffmpeg postgresql fonts-dejavu-core util-linux time openssl python3 chromium)
+packages=(ffmpeg postgresql fonts-dejavu-core util-linux time openssl python3 chromium tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
