@@ -53,12 +53,14 @@ class Script {
   readonly attempts = new Map<string, number[]>();
   readonly gates = new Map<string, Promise<void>>();
   readonly failures = new Map<string, string>();
+  /** Progress each item's job reports before it waits at its gate. */
+  readonly progress = new Map<string, number>();
 
   readonly handlers: JobHandlers = defineHandlers({
     'media.proxy': (payload, job) => this.#run('media.proxy', payload, job),
     'media.thumbnails': (payload, job) => this.#run('media.thumbnails', payload, job),
-    'media.overlay': () => Promise.resolve(), // not sent by these tests
-    'media.fingerprint': () => Promise.resolve(),
+    'media.overlay': (payload, job) => this.#run('media.overlay', payload, job),
+    'media.fingerprint': () => Promise.resolve(), // not sent by these tests
     'media.faces': () => Promise.resolve(),
     'export.bagit': () => Promise.resolve(),
   });
@@ -78,6 +80,8 @@ class Script {
     this.maxRunning.set(name, Math.max(now, this.maxRunning.get(name) ?? 0));
     this.attempts.set(itemId, [...(this.attempts.get(itemId) ?? []), job.retryCount]);
     try {
+      const fraction = this.progress.get(itemId);
+      if (fraction !== undefined) job.progress(fraction, `frame ${String(fraction * 100)}`);
       await this.gates.get(itemId);
       await sleep(5); // a little real work, so that workers overlap
       const failure = this.failures.get(itemId);
@@ -232,6 +236,30 @@ describe.each(DATABASES)('the job queue on %s', (database) => {
     expect(failed?.completedOn).toBeInstanceOf(Date);
     expect(script.attempts.get(bad)).toEqual([0, 1, 2]);
     expect((await queue.jobs({ state: 'failed' })).map((j) => j.id)).toContain(failed?.id);
+  });
+
+  it('keeps the progress a running handler reports, and lists jobs by item', async () => {
+    const [itemId = '', other = ''] = itemIds(2);
+    const open = script.gate(itemId);
+    script.progress.set(itemId, 0.4);
+    await queue.send('media.overlay', { itemId });
+    await queue.send('media.overlay', { itemId: other });
+    await vi.waitFor(async () => {
+      const [job] = await queue.jobs({ itemId });
+      expect(job).toMatchObject({
+        state: 'active',
+        progress: { fraction: 0.4, detail: 'frame 40' },
+      });
+      expect(job?.progress?.updatedOn).toBeInstanceOf(Date);
+    }, WAIT);
+    expect((await queue.jobs({ itemId })).map((j) => j.payload)).toEqual([{ itemId }]);
+    open();
+    await vi.waitFor(async () => {
+      const [job] = await queue.jobs({ itemId });
+      expect(job).toMatchObject({ state: 'completed', progress: { fraction: 0.4 } });
+    }, WAIT);
+    const [untouched] = await queue.jobs({ itemId: other });
+    expect(untouched?.progress).toBeNull();
   });
 
   it('reports each job’s state, with counts for a progress bar', async () => {
