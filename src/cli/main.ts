@@ -8,6 +8,8 @@ import { registerSeal } from './commands/seal.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerJobs } from './commands/jobs.ts';
 import { registerCatalogue } from './commands/catalogue.ts';
+import { registerResponses } from './commands/responses.ts';
+import { registerAccountability } from './commands/accountability.ts';
 import { registerVerify } from './commands/verify.ts';
 import { EXIT, reportError } from './output.ts';
 
@@ -29,6 +31,8 @@ registerExport(program);
 registerServe(program);
 registerJobs(program);
 registerCatalogue(program);
+registerResponses(program);
+registerAccountability(program);
 
 // `custody items list | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -47,7 +47,8 @@ export const ERROR_CODES = {
   'AUTH.INVITATION_INVALID': 'the invitation or setup link is unknown, used or expired',
   'ACCOUNT.EXISTS': 'an account with this email exists',
   'REQUEST.INVALID': 'the request does not match the API schema',
-  'CATALOGUE.NOT_FOUND': 'no such incident, person, facility, organisation or segment',
+  'CATALOGUE.NOT_FOUND':
+    'no such incident, person, facility, organisation, segment, source, claim or response',
   'CATALOGUE.INVALID_REFERENCE': 'a record refers to another that does not exist',
 } as const;
 

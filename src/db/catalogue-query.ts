@@ -21,7 +21,7 @@ export async function listViolationTypes(db: Kysely<Database>) {
 export async function listPeople(db: Kysely<Database>, after: string, limit: number) {
   return db
     .selectFrom('person')
-    .select(['id', 'pseudonym', 'note', 'created_at', 'updated_at'])
+    .select(['id', 'pseudonym', 'aliases', 'note', 'created_at', 'updated_at'])
     .select(sql<boolean>`real_name IS NOT NULL`.as('has_real_name'))
     .where('id', '>', after)
     .orderBy('id')
@@ -32,7 +32,7 @@ export async function listPeople(db: Kysely<Database>, after: string, limit: num
 export async function findPerson(db: Kysely<Database>, id: string) {
   return db
     .selectFrom('person')
-    .select(['id', 'pseudonym', 'note', 'created_at', 'updated_at'])
+    .select(['id', 'pseudonym', 'aliases', 'note', 'created_at', 'updated_at'])
     .select(sql<boolean>`real_name IS NOT NULL`.as('has_real_name'))
     .where('id', '=', id)
     .executeTakeFirst();

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004-catalogue.ts';
 import * as m0005 from './migrations/0005-derivatives.ts';
 import * as m0006 from './migrations/0006-search.ts';
 import * as m0007 from './migrations/0007-media-intelligence.ts';
+import * as m0008 from './migrations/0008-responses.ts';
 import type { Database } from './schema.ts';
 
 /** Forward-only migrations, in order. A released migration is never edited. */
@@ -18,6 +19,7 @@ const MIGRATIONS: readonly { name: string; up: (db: Kysely<unknown>) => Promise<
   { name: '0005-derivatives', up: m0005.up },
   { name: '0006-search', up: m0006.up },
   { name: '0007-media-intelligence', up: m0007.up },
+  { name: '0008-responses', up: m0008.up },
 ];
 
 /**

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ResponsesDatabase } from './responses-schema.ts';
 
 /** jsonb columns: written as JSON text, read back as parsed values. */
 type JsonColumn<T> = ColumnType<T, string, string>;
@@ -171,6 +172,8 @@ export interface PersonTable {
   pseudonym: string;
   /** Sensitive: shown only on request to admins and investigators, never logged in clear. */
   real_name: string | null;
+  /** Other spellings of the pseudonym (Хрущёв, Khrushchev): shown like it, so never a real name. */
+  aliases: string[];
   note: string;
   created_at: Date;
   updated_at: Date;
@@ -279,7 +282,7 @@ export interface JobProgressTable {
   updated_at: Date;
 }
 
-export interface Database {
+export interface Database extends ResponsesDatabase {
   custody_event: CustodyEventTable;
   acquisition: AcquisitionTable;
   item: ItemTable;

@@ -39,6 +39,15 @@ export const CUSTODY_ACTIONS = [
   'overlay.corrected',
   'fingerprint.computed',
   'faces.detected',
+  'source.created',
+  'source.updated',
+  'claim.created',
+  'claim.updated',
+  'response.created',
+  'response.updated',
+  'response.withdrawn',
+  'alias.confirmed',
+  'alias.rejected',
 ] as const;
 export type CustodyAction = (typeof CUSTODY_ACTIONS)[number];
 
@@ -54,7 +63,10 @@ export type SubjectType =
   | 'vocabulary'
   | 'incident'
   | 'person'
-  | 'segment';
+  | 'segment'
+  | 'source'
+  | 'claim'
+  | 'response';
 
 /** An event before the log gives it a place in the chain. */
 export interface NewCustodyEvent {

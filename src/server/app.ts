@@ -11,6 +11,7 @@ import { analysisRoutes } from './routes/analysis.ts';
 import { mediaRoutes } from './routes/media.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { itemRoutes } from './routes/items.ts';
+import { responseRoutes } from './routes/responses.ts';
 import { secure } from './security.ts';
 import { serveWeb } from './web.ts';
 
@@ -75,6 +76,7 @@ export async function buildApp(archive: Archive, opts: AppOptions = {}): Promise
   mediaRoutes(app, archive);
   analysisRoutes(app, archive);
   exportRoutes(app, archive);
+  responseRoutes(app, archive);
   await serveWeb(app, opts.webDist, archive.derivativesDir);
   await app.ready();
   return app;

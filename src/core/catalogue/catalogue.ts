@@ -27,7 +27,7 @@ export interface CatalogueDeps {
 }
 
 /** Parses input at the edge of the core: the CLI and the API get the same rules and messages. */
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const problems = result.error.issues
@@ -38,10 +38,10 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   });
 }
 
-const notFound = (what: string): CustodyError =>
+export const notFound = (what: string): CustodyError =>
   new CustodyError('CATALOGUE.NOT_FOUND', `No such ${what}.`, { hint: 'Check the id.' });
 
-const badReference = (what: string): CustodyError =>
+export const badReference = (what: string): CustodyError =>
   new CustodyError('CATALOGUE.INVALID_REFERENCE', `The ${what} does not exist.`, {
     hint: 'Create it first, or pick an existing one.',
   });
@@ -54,7 +54,7 @@ function sent(patch: Record<string, unknown>): { [key: string]: Json } {
 }
 
 /** A catalogue change and its custody event commit together or not at all. */
-async function change<T>(
+export async function change<T>(
   deps: CatalogueDeps,
   actor: string,
   event: {
@@ -282,7 +282,12 @@ export async function createPerson(deps: CatalogueDeps, actor: string, input: un
       action: 'person.created',
       subjectType: 'person',
       subjectId: id,
-      payload: { pseudonym: p.pseudonym, realName: realNameNote(p.realName), note: p.note },
+      payload: {
+        pseudonym: p.pseudonym,
+        realName: realNameNote(p.realName),
+        aliases: p.aliases,
+        note: p.note,
+      },
     },
     async (tx, now) =>
       tx
@@ -291,6 +296,7 @@ export async function createPerson(deps: CatalogueDeps, actor: string, input: un
           id,
           pseudonym: p.pseudonym,
           real_name: p.realName,
+          aliases: p.aliases,
           note: p.note,
           created_at: now,
           updated_at: now,
@@ -317,6 +323,7 @@ export async function updatePerson(
       payload: {
         ...(p.pseudonym === undefined ? {} : { pseudonym: p.pseudonym }),
         ...(p.note === undefined ? {} : { note: p.note }),
+        ...(p.aliases === undefined ? {} : { aliases: p.aliases }),
         realName: realNameNote(p.realName),
       },
     },
@@ -327,6 +334,7 @@ export async function updatePerson(
           ...(p.pseudonym === undefined ? {} : { pseudonym: p.pseudonym }),
           ...(p.note === undefined ? {} : { note: p.note }),
           ...(p.realName === undefined ? {} : { real_name: p.realName }),
+          ...(p.aliases === undefined ? {} : { aliases: p.aliases }),
           updated_at: now,
         })
         .where('id', '=', id)

@@ -73,12 +73,14 @@ export const PERSON_ROLES = ['victim', 'perpetrator', 'witness', 'official'] as 
 const personFields = {
   pseudonym: text(200).min(1),
   realName: text(300).min(1).nullable(),
+  aliases,
   note: text(5000),
 };
 export const PersonInput = z
   .object({
     ...personFields,
     realName: personFields.realName.default(null),
+    aliases: aliases.default([]),
     note: personFields.note.default(''),
   })
   .strict();

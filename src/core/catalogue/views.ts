@@ -21,6 +21,7 @@ export function incidentJson(i: IncidentTable & { facility_name?: string | null 
 export function personJson(p: {
   id: string;
   pseudonym: string;
+  aliases: string[];
   note: string;
   has_real_name: boolean;
   created_at: Date;
@@ -29,6 +30,7 @@ export function personJson(p: {
   return {
     id: p.id,
     pseudonym: p.pseudonym,
+    aliases: p.aliases,
     note: p.note,
     hasRealName: p.has_real_name,
     createdAt: p.created_at.toISOString(),
