@@ -48,4 +48,9 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The public report pages' script runs in browsers as written: plain JavaScript, no types.
+    files: ['src/server/allegations/public/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
 );

@@ -10,7 +10,9 @@ import { registerJobs } from './commands/jobs.ts';
 import { registerCatalogue } from './commands/catalogue.ts';
 import { registerResponses } from './commands/responses.ts';
 import { registerAccountability } from './commands/accountability.ts';
+import { registerAllegations } from './commands/allegations.ts';
 import { registerVerify } from './commands/verify.ts';
+import { registerVerification } from './commands/verification.ts';
 import { EXIT, reportError } from './output.ts';
 
 const program = new Command('custody')
@@ -33,6 +35,8 @@ registerJobs(program);
 registerCatalogue(program);
 registerResponses(program);
 registerAccountability(program);
+registerAllegations(program);
+registerVerification(program);
 
 // `custody items list | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

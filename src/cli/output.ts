@@ -27,6 +27,8 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'BAGIT':
     case 'EXPORT':
     case 'CATALOGUE':
+    case 'VERIFICATION':
+    case 'ALLEGATION':
     case 'REQUEST':
       return code === 'INGEST.INTERRUPTED' || code === 'EXPORT.INTERRUPTED'
         ? EXIT.interrupted

@@ -50,6 +50,15 @@ export const ERROR_CODES = {
   'CATALOGUE.NOT_FOUND':
     'no such incident, person, facility, organisation, segment, source, claim or response',
   'CATALOGUE.INVALID_REFERENCE': 'a record refers to another that does not exist',
+  'VERIFICATION.OWN_WORK':
+    'the last change to the record is your own: another reviewer signs it off',
+  'VERIFICATION.NOT_IN_REVIEW': 'only a record in review can be signed off',
+  'VERIFICATION.CHANGED': 'the record changed since you looked at it',
+  'ALLEGATION.NOT_FOUND': 'no such allegation, or no allegation has this receipt code',
+  'ALLEGATION.THROTTLED':
+    'too many wrong receipt codes were tried recently; wait before trying again',
+  'ALLEGATION.UPLOAD_REFUSED': 'an upload without a valid upload token, or past its limits',
+  'ALLEGATION.UPLOAD_FAILED': 'a finished upload could not be stored yet (it is retried)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

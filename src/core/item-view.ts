@@ -25,6 +25,7 @@ export function itemJson(row: ItemRow, paths: readonly ItemPath[], analysis: Ite
     overlay: analysis.overlay,
     cluster: analysis.cluster,
     faces: analysis.faces,
+    verification: analysis.verification,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { VerificationStatus } from '../domain/verification.ts';
 import type { Database } from './schema.ts';
 
 /** What the analysis jobs found about an item, as `items list --json` shows it. */
@@ -14,18 +15,25 @@ export interface ItemAnalysis {
   readonly cluster: string | null;
   /** Face tracks found, or null before detection ran. */
   readonly faces: number | null;
+  /** The verification record's status; 'unverified' when there is none. */
+  readonly verification: VerificationStatus;
 }
 
-export const NO_ANALYSIS: ItemAnalysis = { overlay: null, cluster: null, faces: null };
+export const NO_ANALYSIS: ItemAnalysis = {
+  overlay: null,
+  cluster: null,
+  faces: null,
+  verification: 'unverified',
+};
 
-/** The analyses of a page of items, in three indexed lookups. */
+/** The analyses of a page of items, in four indexed lookups. */
 export async function analysesOf(
   db: Kysely<Database>,
   itemIds: readonly string[],
 ): Promise<Map<string, ItemAnalysis>> {
   const result = new Map<string, ItemAnalysis>();
   if (itemIds.length === 0) return result;
-  const [overlays, clusters, faces] = await Promise.all([
+  const [overlays, clusters, faces, verifications] = await Promise.all([
     db
       .selectFrom('overlay_reading')
       .select(['item_id', 'device', 'confidence', 'source'])
@@ -40,10 +48,17 @@ export async function analysesOf(
       .select(['item_id', 'tracks'])
       .where('item_id', 'in', itemIds)
       .execute(),
+    db
+      .selectFrom('verification')
+      .select(['subject_id', 'status'])
+      .where('subject_type', '=', 'item')
+      .where('subject_id', 'in', itemIds)
+      .execute(),
   ]);
   const overlayOf = new Map(overlays.map((o) => [o.item_id, o]));
   const clusterOf = new Map(clusters.map((c) => [c.item_id, c.cluster]));
   const facesOf = new Map(faces.map((f) => [f.item_id, f.tracks]));
+  const statusOf = new Map(verifications.map((v) => [v.subject_id, v.status]));
   for (const id of itemIds) {
     const o = overlayOf.get(id);
     result.set(id, {
@@ -53,6 +68,7 @@ export async function analysesOf(
           : { start: o.start, device: o.device, confidence: o.confidence, source: o.source },
       cluster: clusterOf.get(id) ?? null,
       faces: facesOf.get(id) ?? null,
+      verification: statusOf.get(id) ?? 'unverified',
     });
   }
   return result;

@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { toCustodyEvent } from './custody-log.ts';
 import type { CustodyEvent } from '../domain/custody-event.ts';
+import type { VerificationStatus } from '../domain/verification.ts';
 import type { Database } from './schema.ts';
+import { verificationIs } from './verification-query.ts';
 
 /** Read-side queries of the catalogue, keyset-paged where lists can grow. */
 
@@ -44,6 +46,8 @@ export interface IncidentFilter {
   /** Incidents overlapping [from, to]. */
   readonly from?: Date | undefined;
   readonly to?: Date | undefined;
+  /** The verification record's status ('unverified' also matches incidents without one). */
+  readonly verification?: VerificationStatus | undefined;
 }
 
 /**
@@ -63,6 +67,11 @@ export async function listIncidents(
     .selectAll('incident')
     .select(['facility.name as facility_name'])
     .select(at.as('sort_at'))
+    .select(
+      sql<VerificationStatus>`coalesce((SELECT v.status FROM verification v WHERE v.subject_type = 'incident' AND v.subject_id = incident.id), 'unverified')`.as(
+        'verification',
+      ),
+    )
     .orderBy(at, 'desc')
     .orderBy('incident.id', 'desc')
     .limit(limit);
@@ -73,6 +82,8 @@ export async function listIncidents(
   if (filter.from !== undefined)
     q = q.where(sql<boolean>`coalesce(incident.ends_at, incident.starts_at) >= ${filter.from}`);
   if (filter.to !== undefined) q = q.where('incident.starts_at', '<=', filter.to);
+  if (filter.verification !== undefined)
+    q = q.where(verificationIs('incident', 'incident.id', filter.verification));
   return q.execute();
 }
 

@@ -1,6 +1,8 @@
 import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { isUuid } from '../domain/ids.ts';
+import type { VerificationStatus } from '../domain/verification.ts';
 import type { AcquisitionRow, Database, ItemRow } from './schema.ts';
+import { verificationIs } from './verification-query.ts';
 
 /** Read-side queries for the CLI (and later the API). Keyset-paged: no OFFSET scans. */
 
@@ -30,6 +32,8 @@ export interface ItemFilter {
   readonly cluster?: string | undefined;
   /** Has other copies or cuts (true), or none found (false). */
   readonly copies?: boolean | undefined;
+  /** The verification record's status ('unverified' also matches items without one). */
+  readonly verification?: VerificationStatus | undefined;
 }
 
 /** LIKE pattern for text containing `s` literally (%, _ and \\ escaped). */
@@ -120,6 +124,8 @@ export async function itemsPage(
     q = q.where(filter.linked ? linkedQuery : sql<boolean>`NOT ${linkedQuery}`);
   }
   q = analysisFilters(q, filter);
+  if (filter.verification !== undefined)
+    q = q.where(verificationIs('item', 'item.id', filter.verification));
   if (filter.acquisitionId !== undefined) {
     const acquisitionId = filter.acquisitionId;
     q = q.where((eb) =>

@@ -8,6 +8,8 @@ import * as m0005 from './migrations/0005-derivatives.ts';
 import * as m0006 from './migrations/0006-search.ts';
 import * as m0007 from './migrations/0007-media-intelligence.ts';
 import * as m0008 from './migrations/0008-responses.ts';
+import * as m0009 from './migrations/0009-verification.ts';
+import * as m0010 from './migrations/0010-allegations.ts';
 import type { Database } from './schema.ts';
 
 /** Forward-only migrations, in order. A released migration is never edited. */
@@ -20,6 +22,8 @@ const MIGRATIONS: readonly { name: string; up: (db: Kysely<unknown>) => Promise<
   { name: '0006-search', up: m0006.up },
   { name: '0007-media-intelligence', up: m0007.up },
   { name: '0008-responses', up: m0008.up },
+  { name: '0009-verification', up: m0009.up },
+  { name: '0010-allegations', up: m0010.up },
 ];
 
 /**

@@ -48,6 +48,13 @@ export const CUSTODY_ACTIONS = [
   'response.withdrawn',
   'alias.confirmed',
   'alias.rejected',
+  'verification.updated',
+  'verification.signed-off',
+  'allegation.received',
+  'allegation.follow-up',
+  'allegation.attachment-received',
+  'allegation.updated',
+  'allegation.replied',
 ] as const;
 export type CustodyAction = (typeof CUSTODY_ACTIONS)[number];
 
@@ -66,7 +73,8 @@ export type SubjectType =
   | 'segment'
   | 'source'
   | 'claim'
-  | 'response';
+  | 'response'
+  | 'allegation';
 
 /** An event before the log gives it a place in the chain. */
 export interface NewCustodyEvent {

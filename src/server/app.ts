@@ -12,6 +12,10 @@ import { mediaRoutes } from './routes/media.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { itemRoutes } from './routes/items.ts';
 import { responseRoutes } from './routes/responses.ts';
+import { verificationRoutes } from './routes/verification.ts';
+import { allegationRoutes } from './routes/allegations.ts';
+import { publicAllegations, type AllegationOptions } from './allegations/index.ts';
+import { loggerOptions, type LogStream } from './log.ts';
 import { secure } from './security.ts';
 import { serveWeb } from './web.ts';
 
@@ -21,6 +25,10 @@ export interface AppOptions {
   readonly logger?: boolean;
   /** Folder of the built web app (default web/dist). */
   readonly webDist?: string;
+  /** Log lines go here (and logging is on) instead of stdout. */
+  readonly logStream?: LogStream;
+  /** The public submission pages and uploads (limits, part size). */
+  readonly allegations?: Partial<AllegationOptions>;
 }
 
 /**
@@ -29,8 +37,9 @@ export interface AppOptions {
  */
 export async function buildApp(archive: Archive, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    // Requests are logged by method, URL and status; never bodies (passwords, evidence) or cookies.
-    logger: opts.logger === true ? { level: 'info', redact: ['req.headers.cookie'] } : false,
+    // Requests are logged by method, URL and status; never bodies (passwords, evidence) or
+    // cookies, and submitters' requests without any address (src/server/log.ts).
+    logger: loggerOptions(opts.logger === true, opts.logStream),
     bodyLimit: 1 << 20,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
@@ -77,6 +86,9 @@ export async function buildApp(archive: Archive, opts: AppOptions = {}): Promise
   analysisRoutes(app, archive);
   exportRoutes(app, archive);
   responseRoutes(app, archive);
+  verificationRoutes(app, archive);
+  allegationRoutes(app, archive);
+  await publicAllegations(app, archive, opts.allegations);
   await serveWeb(app, opts.webDist, archive.derivativesDir);
   await app.ready();
   return app;

@@ -15,7 +15,7 @@ import type { Archive } from '../../src/archive.ts';
 import { setupInvitation } from '../../src/core/accounts/accounts.ts';
 import { ingest } from '../../src/core/ingest/ingest.ts';
 import type { JobState } from '../../src/core/jobs/queue.ts';
-import { queueMissingWork } from '../../src/core/media/queue-missing.ts';
+import { queueMissingWork, type VideoJob } from '../../src/core/media/queue-missing.ts';
 import { jobHandlers } from '../../src/core/jobs/handlers.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { createTestArchive, tempDir } from '../helpers/archive.ts';
@@ -82,10 +82,16 @@ export async function makeDrive(): Promise<string> {
   return drive;
 }
 
-/** Queues the proxies and thumbnails and works them all, as `custody process --wait` does. */
-export async function runJobs(archive: Archive): Promise<void> {
+/**
+ * Queues the proxies and thumbnails (and, with `only` = VIDEO_JOBS, the analyses too) and works
+ * them all, as `custody process --wait` does.
+ */
+export async function runJobs(
+  archive: Archive,
+  only: readonly VideoJob[] = ['media.proxy', 'media.thumbnails'],
+): Promise<void> {
   const jobs = await archive.startJobs();
-  await queueMissingWork(archive.db, jobs, ['media.proxy', 'media.thumbnails']);
+  await queueMissingWork(archive.db, jobs, only);
   await jobs.work(jobHandlers(archive), { concurrency: 1 });
   const pending = ['created', 'retry', 'active'] as const;
   const count = async (states: readonly JobState[]): Promise<number> =>
@@ -93,9 +99,9 @@ export async function runJobs(archive: Archive): Promise<void> {
       (sum, byState) => sum + states.reduce((s, state) => s + byState[state], 0),
       0,
     );
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 180_000;
   while ((await count(pending)) > 0) {
-    if (Date.now() > deadline) throw new Error('The background jobs did not finish in 90 s.');
+    if (Date.now() > deadline) throw new Error('The background jobs did not finish in 180 s.');
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const failed = await count(['failed']);
@@ -120,7 +126,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { jobs: boolean }): Promise<Harness> {
+export async function startHarness(opts: {
+  jobs: boolean;
+  /** Another drive than makeDrive's. */
+  drive?: () => Promise<string>;
+  /** The jobs to run before the browser starts (default: proxies and thumbnails). */
+  only?: readonly VideoJob[];
+}): Promise<Harness> {
   if (!fs.existsSync(path.join(WEB_DIST, 'index.html')))
     throw new Error(
       `The web app is not built (${WEB_DIST}/index.html is missing): run "npm run build:web" first.`,
@@ -131,10 +143,10 @@ export async function startHarness(opts: { jobs: boolean }): Promise<Harness> {
     );
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 
-  const drive = await makeDrive();
+  const drive = await (opts.drive ?? makeDrive)();
   const { archive } = await createTestArchive('pglite');
   await ingest(archive, { source: drive, acquisition: { name: ACQUISITION } });
-  if (opts.jobs) await runJobs(archive);
+  if (opts.jobs) await runJobs(archive, opts.only);
   const setupToken = (await setupInvitation(archive)) ?? '';
   expect(setupToken).not.toBe('');
   const app: FastifyInstance = await buildApp(archive, { webDist: WEB_DIST });

@@ -4,6 +4,8 @@
  * ApiError so pages can show the server's message and hint.
  */
 
+import type { VerificationStatus } from './verification-api.ts';
+
 export const ROLES = ['admin', 'investigator', 'reviewer', 'partner'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -80,6 +82,8 @@ export interface Item {
   readonly cluster: string | null;
   /** Face tracks found; null before detection ran. */
   readonly faces: number | null;
+  /** The verification record's status; 'unverified' when there is none. */
+  readonly verification: VerificationStatus;
 }
 
 export interface OverlaySummary {
@@ -191,6 +195,7 @@ export interface ItemsFilter {
   readonly faces?: boolean | undefined;
   /** Has other copies or cuts (true), or none (false). */
   readonly copies?: boolean | undefined;
+  readonly verification?: VerificationStatus | undefined;
   /** Copies and cuts of one recording. */
   readonly cluster?: string | undefined;
   readonly sort?: ItemSort | undefined;
@@ -268,7 +273,7 @@ export interface IncidentInput {
 }
 
 export interface IncidentsPage {
-  readonly incidents: readonly Incident[];
+  readonly incidents: readonly (Incident & { readonly verification: VerificationStatus })[];
   readonly next: string | null;
 }
 
@@ -276,6 +281,8 @@ export interface IncidentsPage {
 export interface Person {
   readonly id: string;
   readonly pseudonym: string;
+  /** Other spellings of the pseudonym (never a real name). */
+  readonly aliases: readonly string[];
   readonly note: string;
   readonly hasRealName: boolean;
   readonly createdAt: string;
@@ -400,7 +407,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+/** One JSON request (exported for the API's other parts, e.g. verification-api.ts). */
+export async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
     res = await fetch(url, {
@@ -470,6 +478,7 @@ export const api = {
     if (filter.faces !== undefined) q.set('faces', String(filter.faces));
     if (filter.copies !== undefined) q.set('copies', String(filter.copies));
     if (filter.cluster !== undefined) q.set('cluster', filter.cluster);
+    if (filter.verification !== undefined) q.set('verification', filter.verification);
     if (filter.sort !== undefined && filter.sort !== 'hash') q.set('sort', filter.sort);
     return request<ItemsPage>('GET', `/api/items?${q.toString()}`);
   },
@@ -498,13 +507,17 @@ export const api = {
     request<undefined>('DELETE', `/api/segments/${encodeURIComponent(id)}`),
 
   incidents(
-    filter: { status?: IncidentStatus | undefined },
+    filter: {
+      status?: IncidentStatus | undefined;
+      verification?: VerificationStatus | undefined;
+    },
     after: string | null,
     limit: number,
   ): Promise<IncidentsPage> {
     const q = new URLSearchParams({ limit: String(limit) });
     if (after !== null) q.set('after', after);
     if (filter.status !== undefined) q.set('status', filter.status);
+    if (filter.verification !== undefined) q.set('verification', filter.verification);
     return request<IncidentsPage>('GET', `/api/incidents?${q.toString()}`);
   },
   /** Incidents with a start time, oldest first; from and to are ISO times. */

@@ -18,6 +18,8 @@ import { AcceptInvitationPage, SetupPage } from './pages/AccountForm.tsx';
 import { AdminInvitePage } from './pages/AdminInvite.tsx';
 import { ItemsPage } from './pages/Items.tsx';
 import { LoginPage } from './pages/Login.tsx';
+import { VERIFICATION_STATUSES, type VerificationStatus } from './verification-api.ts';
+import { ALLEGATION_STATUSES, type AllegationStatus } from './allegations-api.ts';
 
 /** The items list's filters, all kept in the address so a search can be shared and reloaded. */
 export interface ItemsSearch {
@@ -41,6 +43,7 @@ export interface ItemsSearch {
   copies?: boolean | undefined;
   /** Copies and cuts of one recording (an item's `cluster`). */
   cluster?: string | undefined;
+  verification?: VerificationStatus | undefined;
 }
 
 export interface ItemSearch {
@@ -48,8 +51,13 @@ export interface ItemSearch {
   t?: number | undefined;
 }
 
+export interface AllegationsSearch {
+  status?: AllegationStatus | undefined;
+}
+
 export interface IncidentsSearch {
   status?: IncidentStatus | undefined;
+  verification?: VerificationStatus | undefined;
 }
 
 /** The timeline's range: months (YYYY-MM), both ends included. */
@@ -72,6 +80,8 @@ const uuid = (v: unknown): string | undefined =>
   typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)
     ? v
     : undefined;
+const verificationStatus = (v: unknown): VerificationStatus | undefined =>
+  (VERIFICATION_STATUSES as readonly unknown[]).includes(v) ? (v as VerificationStatus) : undefined;
 const day = (v: unknown): string | undefined =>
   typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined;
 
@@ -134,6 +144,7 @@ const itemsRoute = createRoute({
     faces: flag(search['faces']),
     copies: flag(search['copies']),
     cluster: uuid(search['cluster']),
+    verification: verificationStatus(search['verification']),
     sort:
       (ITEM_SORTS as readonly unknown[]).includes(search['sort']) && search['sort'] !== 'hash'
         ? (search['sort'] as ItemSort)
@@ -159,6 +170,7 @@ const incidentsRoute = createRoute({
     status: (INCIDENT_STATUSES as readonly unknown[]).includes(search['status'])
       ? (search['status'] as IncidentStatus)
       : undefined,
+    verification: verificationStatus(search['verification']),
   }),
   component: lazyRouteComponent(() => import('./pages/Incidents.tsx'), 'IncidentsPage'),
 });
@@ -189,6 +201,23 @@ const actsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/acts',
   component: lazyRouteComponent(() => import('./pages/Acts.tsx'), 'ActsPage'),
+});
+
+const allegationsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/allegations',
+  validateSearch: (search: Record<string, unknown>): AllegationsSearch => ({
+    status: (ALLEGATION_STATUSES as readonly unknown[]).includes(search['status'])
+      ? (search['status'] as AllegationStatus)
+      : undefined,
+  }),
+  component: lazyRouteComponent(() => import('./pages/Allegations.tsx'), 'AllegationsPage'),
+});
+
+const allegationRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/allegations/$id',
+  component: lazyRouteComponent(() => import('./pages/Allegation.tsx'), 'AllegationPage'),
 });
 
 const peopleRoute = createRoute({
@@ -229,6 +258,8 @@ const routeTree = rootRoute.addChildren([
   organisationsRoute,
   actsRoute,
   peopleRoute,
+  allegationsRoute,
+  allegationRoute,
   jobsRoute,
   adminInviteRoute,
 ]);

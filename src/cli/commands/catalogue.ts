@@ -21,6 +21,7 @@ import { eventsFor } from '../../db/custody-log.ts';
 import { incidentJson, personJson, segmentJson } from '../../core/catalogue/views.ts';
 import { withArchive, type GlobalOptions } from '../context.ts';
 import { printJson } from '../output.ts';
+import { verificationFlag } from './items.ts';
 
 const list = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -43,13 +44,19 @@ export function registerCatalogue(program: Command): void {
     .command('list')
     .description('incidents, newest first by when they happened')
     .option('--status <status>', 'open, documented, verified or closed')
+    .option('--verification <status>', 'only incidents of this verification status')
     .option('--limit <n>', 'at most this many', '100')
-    .action((flags: { status?: string; limit: string }) =>
+    .action((flags: { status?: string; verification?: string; limit: string }) =>
       run(
         async (a) =>
-          (await listIncidents(a.db, { status: flags.status }, null, Number(flags.limit))).map(
-            incidentJson,
-          ),
+          (
+            await listIncidents(
+              a.db,
+              { status: flags.status, verification: verificationFlag(flags.verification) },
+              null,
+              Number(flags.limit),
+            )
+          ).map((r) => ({ ...incidentJson(r), verification: r.verification })),
         (rows) =>
           rows.length === 0
             ? 'No incidents.'

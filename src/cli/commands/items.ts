@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import { CustodyError } from '../../core/errors.ts';
 import { eventsFor } from '../../db/custody-log.ts';
 import { analysesOf, NO_ANALYSIS } from '../../db/analysis-query.ts';
+import { faceTracks } from '../../db/faces-query.ts';
+import { similarItems } from '../../db/similar-query.ts';
 import {
   findAcquisition,
   findItems,
@@ -15,6 +17,7 @@ import type { Database, ItemRow } from '../../db/schema.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { wallClockBound } from '../../domain/wall-clock.ts';
 import { ITEM_KINDS } from '../../domain/media-kind.ts';
+import { VERIFICATION_STATUSES, type VerificationStatus } from '../../domain/verification.ts';
 import { withArchive, type GlobalOptions } from '../context.ts';
 import { formatBytes, printJson, usageError } from '../output.ts';
 import { itemJson, type ItemJson } from '../../core/item-view.ts';
@@ -30,6 +33,15 @@ interface ListFlags {
   faces?: boolean;
   cluster?: string;
   copies?: boolean;
+  verification?: string;
+}
+
+/** A verification status from a flag, or a usage error naming the statuses. */
+export function verificationFlag(value: string | undefined): VerificationStatus | undefined {
+  if (value === undefined) return undefined;
+  if (!(VERIFICATION_STATUSES as readonly string[]).includes(value))
+    throw usageError(`--verification must be one of ${VERIFICATION_STATUSES.join(', ')}.`);
+  return value as VerificationStatus;
 }
 
 /** An overlay time bound from a flag, or a usage error saying what is expected. */
@@ -51,6 +63,7 @@ export function registerItems(program: Command): void {
   const items = program
     .command('items')
     .description('list and inspect items (one per distinct content)');
+  registerFindings(items, program);
   items
     .command('list')
     .description('list items with their paths, media summary and problems')
@@ -64,6 +77,10 @@ export function registerItems(program: Command): void {
     .option('--no-faces', 'only videos where face detection found none')
     .option('--cluster <id>', 'only the copies and cuts of one recording (the "cluster" value)')
     .option('--copies', 'only items with other copies or cuts')
+    .option(
+      '--verification <status>',
+      `only items of this status (${VERIFICATION_STATUSES.join(', ')})`,
+    )
     .option('--limit <n>', 'at most this many items')
     .action(async (flags: ListFlags) => {
       const opts = program.opts<GlobalOptions>();
@@ -73,6 +90,7 @@ export function registerItems(program: Command): void {
         throw usageError('--cluster takes the "cluster" value of an item (a UUID).');
       if (flags.kind !== undefined && !(ITEM_KINDS as readonly string[]).includes(flags.kind))
         throw usageError(`--kind must be one of ${ITEM_KINDS.join(', ')}.`);
+      const verification = verificationFlag(flags.verification);
       await withArchive(opts, async (archive) => {
         const filter: ItemFilter = {
           kind: flags.kind,
@@ -84,6 +102,7 @@ export function registerItems(program: Command): void {
           faces: flags.faces,
           cluster: flags.cluster,
           copies: flags.copies,
+          verification,
         };
         await streamItems(archive.db, filter, limit, opts.json === true);
       });
@@ -95,16 +114,7 @@ export function registerItems(program: Command): void {
     .action(async (id: string) => {
       const opts = program.opts<GlobalOptions>();
       await withArchive(opts, async (archive) => {
-        const found = await findItems(archive.db, id);
-        if (found.length === 0)
-          throw new CustodyError('ITEM.NOT_FOUND', `No item ${id}.`, {
-            hint: 'List items with "custody items list".',
-          });
-        if (found.length > 1)
-          throw new CustodyError('ITEM.AMBIGUOUS', `Several items match ${id}.`, {
-            hint: 'Give more digits of the hash, or the item id.',
-          });
-        const row = found[0] as ItemRow;
+        const row = await oneItem(archive.db, id);
         const analysis = (await analysesOf(archive.db, [row.id])).get(row.id) ?? NO_ANALYSIS;
         const item = itemJson(row, await pathsOf(archive.db, [row.id]), analysis);
         const custody = (await eventsFor(archive.db, 'item', row.id)).map((e) => ({
@@ -126,6 +136,79 @@ export function registerItems(program: Command): void {
           for (const e of custody)
             process.stdout.write(`  #${e.seq} ${e.at} ${e.action} by ${e.actor}\n`);
         }
+      });
+    });
+}
+
+/** The item an id or hash prefix names, or a clear error. */
+async function oneItem(db: Kysely<Database>, id: string): Promise<ItemRow> {
+  const found = await findItems(db, id);
+  if (found.length === 0)
+    throw new CustodyError('ITEM.NOT_FOUND', `No item ${id}.`, {
+      hint: 'List items with "custody items list".',
+    });
+  if (found.length > 1)
+    throw new CustodyError('ITEM.AMBIGUOUS', `Several items match ${id}.`, {
+      hint: 'Give more digits of the hash, or the item id.',
+    });
+  return found[0] as ItemRow;
+}
+
+const clock = (s: number): string => {
+  const m = Math.floor(s / 60);
+  return `${String(m).padStart(2, '0')}:${(s - m * 60).toFixed(1).padStart(4, '0')}`;
+};
+
+function registerFindings(items: Command, program: Command): void {
+  items
+    .command('similar')
+    .argument('<id>', 'item id, or the first 6+ hex digits of its SHA-256')
+    .description(
+      'other copies and cuts of the same recording, with offsets (needs the fingerprint job)',
+    )
+    .action(async (id: string) => {
+      const opts = program.opts<GlobalOptions>();
+      await withArchive(opts, async (archive) => {
+        const row = await oneItem(archive.db, id);
+        const similar = await similarItems(archive.db, row.id);
+        const cluster = (await analysesOf(archive.db, [row.id])).get(row.id)?.cluster ?? null;
+        if (opts.json === true) {
+          printJson({ id: row.id, cluster, similar });
+          return;
+        }
+        if (similar.length === 0) process.stdout.write('No other copy or cut found.\n');
+        for (const s of similar)
+          process.stdout.write(
+            `${s.itemId}  ${s.relation.padEnd(12)} here ${clock(s.thisRange[0])}–${clock(s.thisRange[1])} = there ${clock(s.otherRange[0])}–${clock(s.otherRange[1])}  (score ${s.score.toFixed(2)})\n`,
+          );
+      });
+    });
+  items
+    .command('faces')
+    .argument('<id>', 'item id, or the first 6+ hex digits of its SHA-256')
+    .description('face tracks found in a video, with their time ranges and boxes')
+    .action(async (id: string) => {
+      const opts = program.opts<GlobalOptions>();
+      await withArchive(opts, async (archive) => {
+        const row = await oneItem(archive.db, id);
+        const faces = await faceTracks(archive.db, row.id);
+        if (opts.json === true) {
+          printJson({ id: row.id, faces });
+          return;
+        }
+        if (faces === null) {
+          process.stdout.write(
+            'Face detection has not run on this item yet ("custody process").\n',
+          );
+          return;
+        }
+        process.stdout.write(
+          `${String(faces.tracks.length)} face tracks (${faces.detector}, ${String(faces.rate)} frames/s)\n`,
+        );
+        for (const t of faces.tracks)
+          process.stdout.write(
+            `  face ${String(t.track + 1)}: ${clock(t.start)}–${clock(t.end)}, ${String(t.boxes.length)} boxes\n`,
+          );
       });
     });
 }

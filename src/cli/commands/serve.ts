@@ -12,6 +12,7 @@ interface ServeFlags {
   port: string;
   secureCookies?: boolean;
   sealMinutes: string;
+  maxUploadGb: string;
 }
 
 export function registerServe(program: Command): void {
@@ -22,6 +23,7 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on', '8080')
     .option('--secure-cookies', 'mark session cookies Secure (when served behind HTTPS)')
     .option('--seal-minutes <n>', 'seal the custody log this often (0: never)', '15')
+    .option('--max-upload-gb <n>', 'largest file the public report page accepts, in GiB', '20')
     .action(async (flags: ServeFlags) => {
       const opts = program.opts<GlobalOptions>();
       const port = Number(flags.port);
@@ -30,10 +32,14 @@ export function registerServe(program: Command): void {
         throw usageError('--port must be a whole number from 0 to 65535.');
       if (!Number.isInteger(sealMinutes) || sealMinutes < 0)
         throw usageError('--seal-minutes must be a whole number (0 to turn sealing off).');
+      const maxUploadGb = Number(flags.maxUploadGb);
+      if (!Number.isFinite(maxUploadGb) || maxUploadGb <= 0)
+        throw usageError('--max-upload-gb must be a positive number, e.g. 20 or 0.5.');
       await withArchive(opts, async (archive) => {
         const app = await buildApp(archive, {
           secureCookies: flags.secureCookies === true,
           logger: opts.quiet !== true,
+          allegations: { maxBytes: Math.floor(maxUploadGb * 1024 ** 3) },
         });
         const address = await app.listen({ host: flags.host, port });
         // Proxies and thumbnails are made in this process, one of each kind at a time.

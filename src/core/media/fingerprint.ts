@@ -1,12 +1,11 @@
 import type { AnalysisContext, AnalysisDeps } from './analysis.ts';
 
-// eslint-disable-next-line @typescript-eslint/require-await
-export async function fingerprintItem(
-  deps: AnalysisDeps,
+/** Not built yet: the job fails with this message (its results are not made up). */
+export function fingerprintItem(
+  _deps: AnalysisDeps,
   itemId: string,
   job: AnalysisContext,
 ): Promise<void> {
-  void deps;
-  void job;
-  throw new Error(`fingerprintItem is not built yet (${itemId})`);
+  job.progress(0, 'not built yet');
+  return Promise.reject(new Error(`fingerprintItem is not built yet (item ${itemId}).`));
 }

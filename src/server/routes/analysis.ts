@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { CustodyError } from '../../core/errors.ts';
 import type { Clock } from '../../core/ports.ts';
+import { faceTracks } from '../../db/faces-query.ts';
+import { pathsOf } from '../../db/items-query.ts';
 import type { Database } from '../../db/schema.ts';
+import { similarItems } from '../../db/similar-query.ts';
 import { READ_ROLES } from '../access.ts';
 import { idParams } from './params.ts';
 
@@ -81,35 +84,45 @@ export function analysisRoutes(app: FastifyInstance, deps: AnalysisRouteDeps): v
     },
     async (request) => {
       await mustExist(deps.db, request.params.id);
-      const run = await deps.db
-        .selectFrom('face_run')
-        .selectAll()
-        .where('item_id', '=', request.params.id)
-        .executeTakeFirst();
-      const tracks = await deps.db
-        .selectFrom('face_track')
-        .select(['track', 'start_seconds', 'end_seconds', 'boxes'])
-        .where('item_id', '=', request.params.id)
-        .orderBy('track')
-        .execute();
+      const faces = await faceTracks(deps.db, request.params.id);
       return {
         run:
-          run === undefined
+          faces === null
             ? null
             : {
-                rate: run.rate,
-                frames: run.frames,
-                tracks: run.tracks,
-                detector: run.detector,
-                ranAt: run.ran_at.toISOString(),
+                rate: faces.rate,
+                frames: faces.frames,
+                tracks: faces.tracks.length,
+                detector: faces.detector,
+                ranAt: faces.ranAt.toISOString(),
               },
-        tracks: tracks.map((t) => ({
-          track: t.track,
-          start: t.start_seconds,
-          end: t.end_seconds,
-          boxes: t.boxes,
-        })),
+        tracks: faces?.tracks ?? [],
       };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/items/:id/similar',
+    {
+      config: { access: READ_ROLES },
+      schema: {
+        tags: ['analysis'],
+        summary:
+          'Other copies and cuts of this recording, with the offset and the shared stretch on each timeline',
+        params: idParams,
+      },
+    },
+    async (request) => {
+      await mustExist(deps.db, request.params.id);
+      const similar = await similarItems(deps.db, request.params.id);
+      const paths = await pathsOf(
+        deps.db,
+        similar.map((s) => s.itemId),
+      );
+      const nameOf = new Map<string, string>();
+      for (const p of paths)
+        if (!nameOf.has(p.itemId)) nameOf.set(p.itemId, p.path.slice(p.path.lastIndexOf('/') + 1));
+      return { items: similar.map((s) => ({ ...s, name: nameOf.get(s.itemId) ?? null })) };
     },
   );
 }

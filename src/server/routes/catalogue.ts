@@ -46,6 +46,7 @@ import {
 import { incidentHistory, incidentTimeline } from '../../db/catalogue-query.ts';
 import type { AccountRow } from '../../db/schema.ts';
 import { incidentJson, personJson, segmentJson } from '../../core/catalogue/views.ts';
+import { VERIFICATION_STATUSES, type VerificationStatus } from '../../domain/verification.ts';
 import { idParams } from './params.ts';
 import { READ_ROLES, WRITE_ROLES } from '../access.ts';
 
@@ -111,6 +112,7 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
       to?: string;
       after?: string;
       limit?: number;
+      verification?: VerificationStatus;
     };
   }>(
     '/api/incidents',
@@ -129,6 +131,11 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
             to: { type: 'string', format: 'date-time' },
             after: { type: 'string', maxLength: 100 },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            verification: {
+              type: 'string',
+              enum: VERIFICATION_STATUSES,
+              description: 'the verification status (unverified: also those without a record)',
+            },
           },
         },
       },
@@ -143,13 +150,14 @@ export function catalogueRoutes(app: FastifyInstance, deps: CatalogueDeps): void
           facilityId: q.facility,
           from: q.from === undefined ? undefined : new Date(q.from),
           to: q.to === undefined ? undefined : new Date(q.to),
+          verification: q.verification,
         },
         decodeCursor(q.after),
         limit,
       );
       const last = rows.at(-1);
       return {
-        incidents: rows.map(incidentJson),
+        incidents: rows.map((r) => ({ ...incidentJson(r), verification: r.verification })),
         next:
           rows.length === limit && last !== undefined
             ? `${new Date(last.sort_at).toISOString()}|${last.id}`

@@ -20,6 +20,7 @@ import { isUuid } from '../../domain/ids.ts';
 import { wallClockBound } from '../../domain/wall-clock.ts';
 import { asSha256 } from '../../domain/hash.ts';
 import { ITEM_KINDS } from '../../domain/media-kind.ts';
+import { VERIFICATION_STATUSES, type VerificationStatus } from '../../domain/verification.ts';
 import { READ_ROLES, WRITE_ROLES } from '../access.ts';
 
 export interface ItemRouteDeps {
@@ -77,6 +78,11 @@ const itemSchema = {
       description: 'the same value for every copy and cut of one recording',
     },
     faces: { type: ['integer', 'null'], description: 'face tracks; null before detection ran' },
+    verification: {
+      type: 'string',
+      enum: VERIFICATION_STATUSES,
+      description: 'the verification status; unverified when there is no record',
+    },
     derivatives: {
       type: 'array',
       items: { type: 'string', enum: ['contact-sheet', 'poster', 'proxy'] },
@@ -161,6 +167,7 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
       faces?: boolean;
       cluster?: string;
       copies?: boolean;
+      verification?: VerificationStatus;
       sort?: ItemSort;
     };
   }>(
@@ -208,6 +215,11 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
               description: 'copies and cuts of one recording',
             },
             copies: { type: 'boolean', description: 'has other copies or cuts (or none)' },
+            verification: {
+              type: 'string',
+              enum: VERIFICATION_STATUSES,
+              description: 'the verification status (unverified: also those without a record)',
+            },
             sort: {
               type: 'string',
               enum: ITEM_SORTS,
@@ -251,6 +263,7 @@ export function itemRoutes(app: FastifyInstance, deps: ItemRouteDeps): void {
           faces: q.faces,
           cluster: q.cluster,
           copies: q.copies,
+          verification: q.verification,
         },
         q.after ?? '',
         limit,

@@ -85,6 +85,9 @@ function Header(): ReactNode {
                 <Link to="/people" activeProps={{ 'aria-current': 'page' }}>
                   {t('nav.people')}
                 </Link>
+                <Link to="/allegations" search={{}} activeProps={{ 'aria-current': 'page' }}>
+                  {t('nav.allegations')}
+                </Link>
               </>
             )}
             {(me.role === 'admin' || me.role === 'investigator') && (

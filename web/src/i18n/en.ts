@@ -1,3 +1,6 @@
+import { allegationsEn } from './allegations.ts';
+import { verificationEn } from './verification.ts';
+
 /**
  * English: the reference dictionary. Every key here must exist in ru.ts and no other key may
  * (the `Messages` type enforces both). `{name}` marks a value filled in by `t(key, {name})`.
@@ -589,4 +592,6 @@ export const en = {
   'faces.show': 'Show face boxes on the player',
   'faces.track': 'Face {n}: {start}–{end}',
   'faces.failed': 'The faces could not be loaded',
+  ...verificationEn,
+  ...allegationsEn,
 } as const satisfies Record<string, string>;

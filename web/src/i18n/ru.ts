@@ -1,4 +1,6 @@
 import type { Messages } from './messages.ts';
+import { allegationsRu } from './allegations.ts';
+import { verificationRu } from './verification.ts';
 
 /** Russian. The `Messages` type makes a missing or an extra key a compile error. */
 export const ru: Messages = {
@@ -588,4 +590,6 @@ export const ru: Messages = {
   'faces.show': 'Показать рамки лиц в плеере',
   'faces.track': 'Лицо {n}: {start}–{end}',
   'faces.failed': 'Не удалось загрузить лица',
+  ...verificationRu,
+  ...allegationsRu,
 };

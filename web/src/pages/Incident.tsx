@@ -19,6 +19,7 @@ import { eventRows, History, type HistoryRow } from '../components/History.tsx';
 import { useTitle } from '../components/Layout.tsx';
 import { PathText, Untrusted } from '../components/PathText.tsx';
 import { Protected } from '../components/Protected.tsx';
+import { Verification } from '../components/Verification.tsx';
 import { splitPath } from '../format.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { formatTime } from '../time.ts';
@@ -415,6 +416,8 @@ function IncidentView({ incident, me }: { incident: IncidentDetail; me: Account 
           </div>
         )}
       </section>
+
+      <Verification subject={{ type: 'incident', id: incident.id }} me={me} />
 
       <section aria-labelledby="history-h">
         <h2 id="history-h">{t('incident.history')}</h2>

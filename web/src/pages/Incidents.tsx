@@ -14,8 +14,10 @@ import { ErrorBox } from '../components/ErrorBox.tsx';
 import { useTitle } from '../components/Layout.tsx';
 import { Untrusted } from '../components/PathText.tsx';
 import { Protected } from '../components/Protected.tsx';
+import { VerificationBadge } from '../components/VerificationBadge.tsx';
 import { useI18n, type I18n } from '../i18n/index.tsx';
 import { actLabel, IncidentForm, useViolationTypes } from './IncidentForm.tsx';
+import { VERIFICATION_STATUSES, type VerificationStatus } from '../verification-api.ts';
 
 const PAGE_SIZE = 50;
 
@@ -33,7 +35,11 @@ export function when(i18n: I18n, incident: Pick<Incident, 'startsAt' | 'endsAt'>
   return i18n.dateTimeRange(startsAt, endsAt);
 }
 
-function IncidentRow({ incident }: { incident: Incident }): ReactNode {
+function IncidentRow({
+  incident,
+}: {
+  incident: Incident & { readonly verification: VerificationStatus };
+}): ReactNode {
   const i18n = useI18n();
   const types = useViolationTypes();
   return (
@@ -53,6 +59,9 @@ function IncidentRow({ incident }: { incident: Incident }): ReactNode {
       </td>
       <td>
         <StatusBadge status={incident.status} />
+      </td>
+      <td>
+        <VerificationBadge status={incident.verification} />
       </td>
       <td>
         {incident.acts.length === 0 ? (
@@ -78,7 +87,7 @@ function IncidentsList({ me }: { me: Account }): ReactNode {
   const [creating, setCreating] = useState(false);
   const newButton = useRef<HTMLButtonElement>(null);
   const formBox = useRef<HTMLDivElement>(null);
-  const filter = { status: search.status };
+  const filter = { status: search.status, verification: search.verification };
   const query = useInfiniteQuery({
     queryKey: ['incidents', 'list', filter],
     queryFn: ({ pageParam }) => api.incidents(filter, pageParam, PAGE_SIZE),
@@ -111,7 +120,7 @@ function IncidentsList({ me }: { me: Account }): ReactNode {
     );
   else if (incidents.length === 0)
     body =
-      search.status === undefined ? (
+      search.status === undefined && search.verification === undefined ? (
         <div className="empty">
           <p className="empty-title">{t('incidents.empty')}</p>
           <p>{canWrite(me) ? t('incidents.empty.hint') : t('incidents.empty.readOnly')}</p>
@@ -142,6 +151,7 @@ function IncidentsList({ me }: { me: Account }): ReactNode {
                 <th scope="col">{t('incident.when')}</th>
                 <th scope="col">{t('incident.facility')}</th>
                 <th scope="col">{t('incident.status')}</th>
+                <th scope="col">{t('incidents.col.verification')}</th>
                 <th scope="col">{t('incident.acts')}</th>
               </tr>
             </thead>
@@ -195,11 +205,12 @@ function IncidentsList({ me }: { me: Account }): ReactNode {
               onChange={(e) => {
                 const v = e.target.value;
                 void navigate({
-                  search: {
+                  search: (prev) => ({
+                    ...prev,
                     status: (INCIDENT_STATUSES as readonly string[]).includes(v)
                       ? (v as IncidentStatus)
                       : undefined,
-                  },
+                  }),
                   replace: true,
                 });
               }}
@@ -208,6 +219,32 @@ function IncidentsList({ me }: { me: Account }): ReactNode {
               {INCIDENT_STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {t(`status.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="inline-field">
+            <span>{t('incidents.col.verification')}</span>
+            <select
+              name="verification"
+              value={search.verification ?? ''}
+              onChange={(e) => {
+                const v = e.target.value;
+                void navigate({
+                  search: (prev) => ({
+                    ...prev,
+                    verification: (VERIFICATION_STATUSES as readonly string[]).includes(v)
+                      ? (v as VerificationStatus)
+                      : undefined,
+                  }),
+                  replace: true,
+                });
+              }}
+            >
+              <option value="">{t('incidents.anyVerification')}</option>
+              {VERIFICATION_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`verification.status.${s}`)}
                 </option>
               ))}
             </select>

@@ -9,6 +9,7 @@ import { useTitle } from '../components/Layout.tsx';
 import { PathText, Untrusted } from '../components/PathText.tsx';
 import { mayHaveDerivatives } from '../components/Poster.tsx';
 import { Protected } from '../components/Protected.tsx';
+import { Verification } from '../components/Verification.tsx';
 import { formatDuration, formatSize, splitPath } from '../format.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { ItemAnalysis } from './ItemAnalysis.tsx';
@@ -187,6 +188,7 @@ function ItemView({
 
       {item.kind === 'video' && <Watch item={item} me={me} at={at} />}
       {item.kind === 'video' && item.probeStatus === 'ok' && <ItemAnalysis item={item} me={me} />}
+      <Verification subject={{ type: 'item', id: item.id }} me={me} />
 
       <div className="item-grid">
         <section aria-labelledby="details-h">

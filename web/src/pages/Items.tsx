@@ -16,10 +16,12 @@ import { useTitle } from '../components/Layout.tsx';
 import { PathText } from '../components/PathText.tsx';
 import { Poster } from '../components/Poster.tsx';
 import { Protected } from '../components/Protected.tsx';
+import { VerificationBadge } from '../components/VerificationBadge.tsx';
 import { formatDuration, formatSize, splitPath } from '../format.ts';
 import { useI18n, type I18n } from '../i18n/index.tsx';
 import type { ItemsSearch } from '../router.tsx';
 import { dayBoundary, formatTime, parseTime } from '../time.ts';
+import { VERIFICATION_STATUSES, type VerificationStatus } from '../verification-api.ts';
 
 const PAGE_SIZE = 100;
 
@@ -90,6 +92,8 @@ function Findings({ item }: { item: ListedItem }): ReactNode {
         {plural('items.row.faces', item.faces)}
       </span>,
     );
+  if (item.verification !== 'unverified')
+    parts.push(<VerificationBadge key="verification" status={item.verification} />);
   if (item.cluster !== null)
     parts.push(
       <Link
@@ -434,6 +438,28 @@ function Filters({ search }: { search: ItemsSearch }): ReactNode {
             set({ faces });
           }}
         />
+        <label className="filter">
+          <span>{t('items.filter.verification')}</span>
+          <select
+            name="verification"
+            value={search.verification ?? ''}
+            onChange={(e) => {
+              const v = e.target.value;
+              set({
+                verification: (VERIFICATION_STATUSES as readonly string[]).includes(v)
+                  ? (v as VerificationStatus)
+                  : undefined,
+              });
+            }}
+          >
+            <option value="">{t('items.filter.verification.any')}</option>
+            {VERIFICATION_STATUSES.map((v) => (
+              <option key={v} value={v}>
+                {t(`verification.status.${v}`)}
+              </option>
+            ))}
+          </select>
+        </label>
         <TriState
           name="copies"
           label={t('items.filter.copies')}
@@ -533,6 +559,7 @@ function apiFilter(s: ItemsSearch): ItemsFilter {
     faces: s.faces,
     copies: s.copies,
     cluster: s.cluster,
+    verification: s.verification,
     sort: s.sort,
   };
 }

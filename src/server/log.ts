@@ -1,0 +1,36 @@
+import type { FastifyRequest } from 'fastify';
+
+/** Pages and API of people who write to the archive without an account. */
+const PUBLIC_SUBMISSION = /^\/(report([/?]|$)|api\/public\/)/;
+
+/**
+ * What a request log line says about the request. Submitters' requests are logged by method
+ * and path only: no address, port or host, so the log cannot tie a submission to a network.
+ * (Fastify's default adds the remote address and port to every line.)
+ */
+export function requestForLog(request: FastifyRequest): Record<string, unknown> {
+  const base = { method: request.method, url: request.url };
+  if (PUBLIC_SUBMISSION.test(request.url)) return base;
+  return {
+    ...base,
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket.remotePort,
+  };
+}
+
+/** Where log lines go instead of stdout (tests read them). */
+export interface LogStream {
+  write(line: string): void;
+}
+
+/** The app's logger: request lines without bodies or cookies, and as above. */
+export function loggerOptions(enabled: boolean, stream: LogStream | undefined) {
+  if (!enabled && stream === undefined) return false;
+  return {
+    level: 'info',
+    redact: ['req.headers.cookie'],
+    serializers: { req: requestForLog },
+    ...(stream === undefined ? {} : { stream }),
+  };
+}
