@@ -20,6 +20,7 @@ import { ItemsPage } from './pages/Items.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { VERIFICATION_STATUSES, type VerificationStatus } from './verification-api.ts';
 import { ALLEGATION_STATUSES, type AllegationStatus } from './allegations-api.ts';
+import { accountabilitySearch, responsesSearch, sourcesSearch } from './responses-api.ts';
 
 /** The items list's filters, all kept in the address so a search can be shared and reloaded. */
 export interface ItemsSearch {
@@ -220,6 +221,40 @@ const allegationRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/Allegation.tsx'), 'AllegationPage'),
 });
 
+// Sources, claims, official responses and the accountability view (docs/responses.md).
+const sourcesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sources',
+  validateSearch: sourcesSearch,
+  component: lazyRouteComponent(() => import('./pages/Sources.tsx'), 'SourcesPage'),
+});
+
+const sourceRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sources/$id',
+  component: lazyRouteComponent(() => import('./pages/Source.tsx'), 'SourcePage'),
+});
+
+const responsesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/responses',
+  validateSearch: responsesSearch,
+  component: lazyRouteComponent(() => import('./pages/Responses.tsx'), 'ResponsesPage'),
+});
+
+const responseRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/responses/$id',
+  component: lazyRouteComponent(() => import('./pages/Response.tsx'), 'ResponsePage'),
+});
+
+const accountabilityRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/accountability',
+  validateSearch: accountabilitySearch,
+  component: lazyRouteComponent(() => import('./pages/Accountability.tsx'), 'AccountabilityPage'),
+});
+
 const peopleRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/people',
@@ -260,6 +295,11 @@ const routeTree = rootRoute.addChildren([
   peopleRoute,
   allegationsRoute,
   allegationRoute,
+  sourcesRoute,
+  sourceRoute,
+  responsesRoute,
+  responseRoute,
+  accountabilityRoute,
   jobsRoute,
   adminInviteRoute,
 ]);

@@ -7,6 +7,7 @@ import { signedOut, useMe } from '../auth.ts';
 import { LANGUAGE_NAMES, LANGUAGES, useI18n } from '../i18n/index.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
 import { Untrusted } from './PathText.tsx';
+import { ResponseNavLink } from './ResponseNav.tsx';
 
 /** Sets the window title: the page's, then the app's name. */
 export function useTitle(title: string): void {
@@ -88,6 +89,7 @@ function Header(): ReactNode {
                 <Link to="/allegations" search={{}} activeProps={{ 'aria-current': 'page' }}>
                   {t('nav.allegations')}
                 </Link>
+                <ResponseNavLink />
               </>
             )}
             {(me.role === 'admin' || me.role === 'investigator') && (

@@ -1,4 +1,5 @@
 import { allegationsEn } from './allegations.ts';
+import { responsesEn } from './responses.ts';
 import { verificationEn } from './verification.ts';
 
 /**
@@ -594,4 +595,5 @@ export const en = {
   'faces.failed': 'The faces could not be loaded',
   ...verificationEn,
   ...allegationsEn,
+  ...responsesEn,
 } as const satisfies Record<string, string>;

@@ -1,5 +1,6 @@
 import type { Messages } from './messages.ts';
 import { allegationsRu } from './allegations.ts';
+import { responsesRu } from './responses.ts';
 import { verificationRu } from './verification.ts';
 
 /** Russian. The `Messages` type makes a missing or an extra key a compile error. */
@@ -592,4 +593,5 @@ export const ru: Messages = {
   'faces.failed': 'Не удалось загрузить лица',
   ...verificationRu,
   ...allegationsRu,
+  ...responsesRu,
 };

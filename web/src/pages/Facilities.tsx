@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import type { SubmitEvent, ReactNode } from 'react';
 import { api, canWrite, type Account } from '../api.ts';
@@ -9,6 +10,7 @@ import { Untrusted } from '../components/PathText.tsx';
 import { Protected } from '../components/Protected.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { Chips, ListState } from '../components/ListState.tsx';
+import { NameMatches, useNameMatch } from '../components/NameMatches.tsx';
 
 /**
  * A typed coordinate: null when left empty, undefined when it is not a number within ±limit
@@ -33,9 +35,11 @@ function FacilityCreate(): ReactNode {
   const [longitude, setLongitude] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [coordErrors, setCoordErrors] = useState<{ lat?: string; lon?: string }>({});
+  const match = useNameMatch('facility', name);
   const create = useMutation({
     mutationFn: api.createFacility,
-    onSuccess: () => {
+    onSuccess: (facility) => {
+      match.applyTo(facility.id, facility.name);
       void queryClient.invalidateQueries({ queryKey: ['facilities'] });
       setName('');
       setAliases('');
@@ -96,6 +100,7 @@ function FacilityCreate(): ReactNode {
           }}
         />
       </div>
+      <NameMatches match={match} />
       <div className="form-row">
         <Field
           label={t('facilities.type')}
@@ -182,7 +187,15 @@ function FacilitiesList({ me }: { me: Account }): ReactNode {
               {facilities.map((f) => (
                 <tr key={f.id}>
                   <th scope="row">
-                    <Untrusted>{f.name}</Untrusted>
+                    <Untrusted>{f.name}</Untrusted>{' '}
+                    <Link
+                      to="/accountability"
+                      search={{ facility: f.id }}
+                      className="small row-link"
+                      aria-label={`${t('accountability.link')}: ${f.name}`}
+                    >
+                      {t('accountability.link')}
+                    </Link>
                   </th>
                   <td>
                     <Chips values={f.aliases} />

@@ -328,6 +328,11 @@ function IncidentView({ incident, me }: { incident: IncidentDetail; me: Account 
               </dd>
             </div>
           </dl>
+          <p className="small">
+            <Link to="/accountability" search={{ incident: incident.id }}>
+              {t('accountability.linkIncident')}
+            </Link>
+          </p>
         </section>
         <section aria-labelledby="description-h">
           <h2 id="description-h">{t('incident.description')}</h2>

@@ -9,6 +9,7 @@ import { Untrusted } from '../components/PathText.tsx';
 import { Protected } from '../components/Protected.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { Chips, ListState } from '../components/ListState.tsx';
+import { NameMatches, useNameMatch } from '../components/NameMatches.tsx';
 
 function OrganisationCreate(): ReactNode {
   const { t } = useI18n();
@@ -17,9 +18,11 @@ function OrganisationCreate(): ReactNode {
   const [aliases, setAliases] = useState('');
   const [kind, setKind] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const match = useNameMatch('organisation', name);
   const create = useMutation({
     mutationFn: api.createOrganisation,
-    onSuccess: () => {
+    onSuccess: (organisation) => {
+      match.applyTo(organisation.id, organisation.name);
       void queryClient.invalidateQueries({ queryKey: ['organisations'] });
       setName('');
       setAliases('');
@@ -72,6 +75,7 @@ function OrganisationCreate(): ReactNode {
           }}
         />
       </div>
+      <NameMatches match={match} />
       <div className="form-row">
         <Field
           label={t('organisations.kind')}

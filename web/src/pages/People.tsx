@@ -8,6 +8,8 @@ import { useTitle } from '../components/Layout.tsx';
 import { Untrusted } from '../components/PathText.tsx';
 import { Protected } from '../components/Protected.tsx';
 import { useI18n } from '../i18n/index.tsx';
+import { Chips } from '../components/ListState.tsx';
+import { NameMatches, useNameMatch } from '../components/NameMatches.tsx';
 
 const PAGE_SIZE = 50;
 
@@ -18,9 +20,11 @@ function PersonCreate(): ReactNode {
   const [pseudonym, setPseudonym] = useState('');
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const match = useNameMatch('person', pseudonym);
   const create = useMutation({
     mutationFn: api.createPerson,
-    onSuccess: () => {
+    onSuccess: (person) => {
+      match.applyTo(person.id, person.pseudonym);
       void queryClient.invalidateQueries({ queryKey: ['people'] });
       setPseudonym('');
       setNote('');
@@ -61,6 +65,7 @@ function PersonCreate(): ReactNode {
           }}
         />
       </div>
+      <NameMatches match={match} />
       {create.isError && <ErrorBox title={t('people.addFailed')} error={create.error} />}
       <div className="form-actions">
         <button type="submit" className="button" disabled={create.isPending}>
@@ -117,6 +122,7 @@ function PeopleList({ me }: { me: Account }): ReactNode {
             <thead>
               <tr>
                 <th scope="col">{t('people.pseudonym')}</th>
+                <th scope="col">{t('peoplePage.aliases')}</th>
                 <th scope="col">{t('peoplePage.note')}</th>
                 <th scope="col">{t('peoplePage.realName')}</th>
               </tr>
@@ -127,6 +133,9 @@ function PeopleList({ me }: { me: Account }): ReactNode {
                   <th scope="row">
                     <Untrusted>{p.pseudonym}</Untrusted>
                   </th>
+                  <td>
+                    <Chips values={p.aliases} />
+                  </td>
                   <td>
                     {p.note === '' ? (
                       <span className="muted">{t('common.none')}</span>
