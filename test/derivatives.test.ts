@@ -73,7 +73,8 @@ describe.each(DATABASES)('proxies and thumbnails on %s', (database) => {
       config.databaseUrl === undefined ? {} : { CUSTODY_DATABASE_URL: config.databaseUrl };
     const processed = await custody(['--data', config.dataDir, '--json', 'process', '--wait'], env);
     expect(processed.code, processed.stderr).toBe(0);
-    expect(JSON.parse(processed.stdout)).toMatchObject({ queued: 4, failed: 0 });
+    // Per video: proxy, thumbnails, overlay, fingerprint and faces.
+    expect(JSON.parse(processed.stdout)).toMatchObject({ queued: 10, failed: 0 });
     archive = await reopen(config);
     itemId = (
       await archive.db
@@ -152,7 +153,7 @@ describe.each(DATABASES)('proxies and thumbnails on %s', (database) => {
     const investigator = await login(app, emailOf('investigator'));
     const jobs = await call(app, investigator, 'GET', '/api/jobs');
     const body = jobs.json<{ jobs: { state: string }[] }>();
-    expect(body.jobs).toHaveLength(4);
+    expect(body.jobs).toHaveLength(10);
     expect(body.jobs.every((j) => j.state === 'completed')).toBe(true);
     expect((await call(app, cookie, 'GET', '/api/jobs')).statusCode).toBe(403);
   });

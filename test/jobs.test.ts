@@ -424,7 +424,14 @@ describe.each(DATABASES)('stopping the job queue on %s', (database) => {
       let done = 0;
       const handler = async () => { done++; };
       await queue.work(
-        { 'media.proxy': handler, 'media.thumbnails': handler, 'export.bagit': handler },
+        {
+          'media.proxy': handler,
+          'media.thumbnails': handler,
+          'media.overlay': handler,
+          'media.fingerprint': handler,
+          'media.faces': handler,
+          'export.bagit': handler,
+        },
         { concurrency: 2 },
       );
       for (let i = 0; i < 5; i++) await queue.send('media.proxy', { itemId: randomUUID() });

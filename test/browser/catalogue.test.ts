@@ -257,7 +257,11 @@ describe('cataloguing in Chromium', () => {
     await page.locator('.timeline-draft').waitFor();
     await page.getByLabel('Incident', { exact: true }).selectOption(incidentId);
     await page.getByLabel('Tags').fill(TAGS.join(', '));
-    await page.getByLabel('Note').fill(NOTE);
+    // The segment form's note (the verification checklist below has notes of its own).
+    const segmentForm = page
+      .locator('form')
+      .filter({ has: page.getByRole('button', { name: 'Save segment' }) });
+    await segmentForm.getByLabel('Note').fill(NOTE);
     await page.getByRole('button', { name: 'Save segment' }).click();
     await page.getByText('Segment saved.').waitFor();
 

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { CustodyError } from '../../core/errors.ts';
 import { eventsFor } from '../../db/custody-log.ts';
 import { analysesOf, NO_ANALYSIS } from '../../db/analysis-query.ts';
+import { correctOverlay, overlayReading } from '../../core/media/overlay.ts';
 import { faceTracks } from '../../db/faces-query.ts';
 import { similarItems } from '../../db/similar-query.ts';
 import {
@@ -180,6 +181,51 @@ function registerFindings(items: Command, program: Command): void {
         for (const s of similar)
           process.stdout.write(
             `${s.itemId}  ${s.relation.padEnd(12)} here ${clock(s.thisRange[0])}–${clock(s.thisRange[1])} = there ${clock(s.otherRange[0])}–${clock(s.otherRange[1])}  (score ${s.score.toFixed(2)})\n`,
+          );
+      });
+    });
+  items
+    .command('overlay')
+    .argument('<id>', 'item id, or the first 6+ hex digits of its SHA-256')
+    .description(
+      'the camera overlay as read (start as the camera shows it, device); with --start or --device, correct it',
+    )
+    .option('--start <time>', 'the true start, "2020-02-18 14:22:05" ("" to clear)')
+    .option('--device <id>', 'the true device id, e.g. "ДОЗОР-77 №0123" ("" to clear)')
+    .action(async (id: string, flags: { start?: string; device?: string }) => {
+      const opts = program.opts<GlobalOptions>();
+      await withArchive(opts, async (archive) => {
+        const row = await oneItem(archive.db, id);
+        if (flags.start !== undefined || flags.device !== undefined) {
+          const before = await overlayReading(archive.db, row.id);
+          const pick = (flag: string | undefined, old: string | null | undefined): string | null =>
+            flag === undefined ? (old ?? null) : flag.trim() === '' ? null : flag;
+          await correctOverlay(
+            archive,
+            row.id,
+            { start: pick(flags.start, before?.start), device: pick(flags.device, before?.device) },
+            archive.actor,
+          );
+        }
+        const reading = await overlayReading(archive.db, row.id);
+        if (opts.json === true) {
+          // The same form as `items list --json`: 'YYYY-MM-DDTHH:MM:SS', no zone.
+          printJson({
+            id: row.id,
+            overlay:
+              reading === null
+                ? null
+                : { ...reading, start: reading.start?.replace(' ', 'T') ?? null },
+          });
+          return;
+        }
+        if (reading === null)
+          process.stdout.write('The overlay has not been read yet ("custody process").\n');
+        else if (reading.start === null && reading.device === null)
+          process.stdout.write('No overlay could be read.\n');
+        else
+          process.stdout.write(
+            `start ${reading.start ?? '?'} (camera time, no zone)  device ${reading.device ?? '?'}  confidence ${reading.confidence.toFixed(2)} (${reading.source === 'manual' ? 'corrected' : 'read by OCR'})\n`,
           );
       });
     });

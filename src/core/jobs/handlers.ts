@@ -17,12 +17,17 @@ export function exportDir(dataDir: string, exportId: string): string {
 /** The job catalogue's handlers, wired once (checked at boot by defineHandlers). */
 export function jobHandlers(deps: JobDeps): JobHandlers {
   return defineHandlers({
-    'media.proxy': async ({ itemId }) => {
-      await makeDerivative(deps, itemId, 'proxy');
+    'media.proxy': async ({ itemId }, job) => {
+      await makeDerivative(deps, itemId, 'proxy', (fraction) => {
+        job.progress(fraction, 'transcoding');
+      });
     },
-    'media.thumbnails': async ({ itemId }) => {
+    'media.thumbnails': async ({ itemId }, job) => {
+      job.progress(0, 'poster');
       await makeDerivative(deps, itemId, 'poster');
+      job.progress(0.5, 'contact sheet');
       await makeDerivative(deps, itemId, 'contact-sheet');
+      job.progress(1, 'done');
     },
     'media.overlay': async ({ itemId }, job) => {
       await readOverlay(deps, itemId, job);
@@ -42,6 +47,13 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
           selection: { all: p.all, items: p.items, incidents: p.incidents },
           description: p.description,
           signal: job.signal,
+          onProgress: (progress) => {
+            const { bytesDone, bytesTotal, filesDone, filesTotal } = progress;
+            job.progress(
+              bytesTotal !== null && bytesTotal > 0 ? bytesDone / bytesTotal : 0,
+              `${String(filesDone)}/${String(filesTotal ?? '?')} files`,
+            );
+          },
         },
       );
     },

@@ -5,9 +5,10 @@ import { CustodyError } from '../../core/errors.ts';
 import type { Clock } from '../../core/ports.ts';
 import { faceTracks } from '../../db/faces-query.ts';
 import { pathsOf } from '../../db/items-query.ts';
-import type { Database } from '../../db/schema.ts';
+import type { AccountRow, Database } from '../../db/schema.ts';
+import { correctOverlay } from '../../core/media/overlay.ts';
 import { similarItems } from '../../db/similar-query.ts';
-import { READ_ROLES } from '../access.ts';
+import { READ_ROLES, WRITE_ROLES } from '../access.ts';
 import { idParams } from './params.ts';
 
 export interface AnalysisRouteDeps {
@@ -21,7 +22,42 @@ async function mustExist(db: Kysely<Database>, id: string): Promise<void> {
     throw new CustodyError('ITEM.NOT_FOUND', 'No such item.', { hint: 'Check the link.' });
 }
 
-/** What the analysis jobs found in an item: the camera overlay and face tracks. */
+/** The overlay reading with everything the item page shows, or null. */
+async function overlayDetail(db: Kysely<Database>, itemId: string) {
+  const row = await db
+    .selectFrom('overlay_reading')
+    .select([
+      'device',
+      'confidence',
+      'source',
+      'region',
+      'frames',
+      'ocr',
+      'read_at',
+      'corrected_by',
+      'corrected_at',
+    ])
+    .select((eb) =>
+      eb.fn<string | null>('to_char', ['start', eb.val('YYYY-MM-DD"T"HH24:MI:SS')]).as('start'),
+    )
+    .where('item_id', '=', itemId)
+    .executeTakeFirst();
+  if (row === undefined) return null;
+  return {
+    start: row.start,
+    device: row.device,
+    confidence: row.confidence,
+    source: row.source,
+    region: row.region,
+    frames: row.frames,
+    ocr: row.ocr,
+    readAt: row.read_at.toISOString(),
+    correctedBy: row.corrected_by,
+    correctedAt: row.corrected_at?.toISOString() ?? null,
+  };
+}
+
+/** What the analysis jobs found in an item: the camera overlay, copies and face tracks. */
 export function analysisRoutes(app: FastifyInstance, deps: AnalysisRouteDeps): void {
   app.get<{ Params: { id: string } }>(
     '/api/items/:id/overlay',
@@ -35,39 +71,38 @@ export function analysisRoutes(app: FastifyInstance, deps: AnalysisRouteDeps): v
     },
     async (request) => {
       await mustExist(deps.db, request.params.id);
-      const row = await deps.db
-        .selectFrom('overlay_reading')
-        .select([
-          'device',
-          'confidence',
-          'source',
-          'region',
-          'frames',
-          'ocr',
-          'read_at',
-          'corrected_by',
-          'corrected_at',
-        ])
-        .select((eb) =>
-          eb.fn<string | null>('to_char', ['start', eb.val('YYYY-MM-DD"T"HH24:MI:SS')]).as('start'),
-        )
-        .where('item_id', '=', request.params.id)
-        .executeTakeFirst();
-      if (row === undefined) return { reading: null };
-      return {
-        reading: {
-          start: row.start,
-          device: row.device,
-          confidence: row.confidence,
-          source: row.source,
-          region: row.region,
-          frames: row.frames,
-          ocr: row.ocr,
-          readAt: row.read_at.toISOString(),
-          correctedBy: row.corrected_by,
-          correctedAt: row.corrected_at?.toISOString() ?? null,
+      return { reading: await overlayDetail(deps.db, request.params.id) };
+    },
+  );
+
+  app.put<{ Params: { id: string }; Body: { start: string | null; device: string | null } }>(
+    '/api/items/:id/overlay',
+    {
+      config: { access: WRITE_ROLES },
+      schema: {
+        tags: ['analysis'],
+        summary:
+          "Correct the overlay reading (start as the camera shows it, no zone; the machine's reading is kept)",
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['start', 'device'],
+          properties: {
+            start: {
+              type: ['string', 'null'],
+              maxLength: 19,
+              description: 'YYYY-MM-DDTHH:MM:SS or YYYY-MM-DD HH:MM:SS',
+            },
+            device: { type: ['string', 'null'], maxLength: 200 },
+          },
         },
-      };
+      },
+    },
+    async (request) => {
+      const account = request.account as AccountRow;
+      await correctOverlay(deps, request.params.id, request.body, account.email);
+      return { reading: await overlayDetail(deps.db, request.params.id) };
     },
   );
 

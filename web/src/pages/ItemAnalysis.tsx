@@ -13,8 +13,7 @@ const ANALYSIS_JOBS = ['media.overlay', 'media.fingerprint', 'media.faces'];
 const REFRESH_MS = 3000;
 
 const wallClock = (iso: string | null): string => (iso === null ? '?' : iso.replace('T', ' '));
-const range = (r: readonly [number, number]): string =>
-  `${formatTime(r[0]).replace(/\.\d$/, '')}–${formatTime(r[1]).replace(/\.\d$/, '')}`;
+const range = (r: readonly [number, number]): string => `${formatTime(r[0])}–${formatTime(r[1])}`;
 
 /** The analysis jobs of this item while any is unfinished (those who may see jobs). */
 function AnalysisJobs({ itemId, onDone }: { itemId: string; onDone: () => void }): ReactNode {
@@ -184,7 +183,6 @@ function Overlay({ item, me }: { item: ItemDetail; me: Account }): ReactNode {
       )}
       {canWrite(me) && query.isSuccess && (
         <OverlayForm
-          key={`${reading?.start ?? ''}|${reading?.device ?? ''}`}
           itemId={item.id}
           reading={reading}
           onSaved={() => {
