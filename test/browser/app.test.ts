@@ -147,7 +147,7 @@ describe('the web app in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: CYRILLIC_NAME }).waitFor();
     await page.getByRole('cell', { name: `${CYRILLIC_FOLDER}/${CYRILLIC_NAME}` }).waitFor();
     await page.getByRole('cell', { name: ACQUISITION }).waitFor();
-    await page.getByText('320 × 240').waitFor();
+    await page.getByText('320 × 240', { exact: true }).waitFor();
     // No job has made the web copy: the page says so, and what an admin can do about it.
     const waiting = page.getByTestId('proxy-waiting');
     await waiting.getByText('The web-playable copy is being made').waitFor();
