@@ -108,7 +108,8 @@ export async function readOverlayFromVideo(
 
   const probe = Math.floor(frames.length / 2);
   const tried: { t: number; text: string }[] = [];
-  for (const candidate of candidates) {
+  /** OCR of one candidate over every frame; null when the middle frame shows no overlay. */
+  const readCandidate = async (candidate: OverlayCandidate) => {
     const plan = cropPlan(candidate, search, work);
     const crops = frames.map((f) => cropScaled(f, plan.crop, plan.width, plan.height));
     const images = ocrImages(crops, plan.lineHeight).map((img, j) =>
@@ -121,7 +122,7 @@ export async function readOverlayFromVideo(
       ...entries.filter((e) => e.j === probe),
       ...entries.filter((e) => e.j !== probe),
     ];
-    if (order[0]?.j !== probe) break;
+    if (order[0]?.j !== probe) return null;
     const probeSaid = { nothing: false };
     let done = 0;
     const read = await pool(order, o.parallel, async ({ image, j }) => {
@@ -138,7 +139,7 @@ export async function readOverlayFromVideo(
     const texts = images.map((_, j) => read[order.findIndex((e) => e.j === j)] ?? '');
     if (probeSaid.nothing) {
       tried.push({ t: times[probe] ?? 0, text: texts[probe] ?? '' });
-      continue;
+      return null;
     }
     const readings: FrameReading[] = times.map((t, j) => ({
       t,
@@ -149,6 +150,16 @@ export async function readOverlayFromVideo(
       region: scaleBox(plan.crop, { x: 0, y: 0, ...work }, { w: media.width, h: media.height }),
       frames: times.map((t, j) => ({ t, text: clip(texts[j] ?? '') })),
     };
+  };
+  for (const candidate of candidates) {
+    const result = await readCandidate(candidate);
+    if (result === null) continue;
+    if (result.start !== null) return result;
+    // Text seen but no whole date-time: the end of the line may lie outside the still pixels
+    // (small outlined text over a busy, moving scene). Read the same lines across the whole
+    // frame once more, and keep that reading only if it has the time.
+    const wide = await readCandidate({ ...candidate, x: 0, w: search.w });
+    return wide !== null && wide.start !== null ? wide : result;
   }
   return {
     start: null,
