@@ -1,7 +1,6 @@
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { CustodyError } from '../../core/errors.ts';
 import type { Clock } from '../../core/ports.ts';
 import { faceTracks } from '../../db/faces-query.ts';
 import { pathsOf } from '../../db/items-query.ts';
@@ -9,17 +8,12 @@ import type { AccountRow, Database } from '../../db/schema.ts';
 import { correctOverlay } from '../../core/media/overlay.ts';
 import { similarItems } from '../../db/similar-query.ts';
 import { READ_ROLES, WRITE_ROLES } from '../access.ts';
+import { findItem } from './items.ts';
 import { idParams } from './params.ts';
 
 export interface AnalysisRouteDeps {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
-}
-
-async function mustExist(db: Kysely<Database>, id: string): Promise<void> {
-  const row = await db.selectFrom('item').select('id').where('id', '=', id).executeTakeFirst();
-  if (row === undefined)
-    throw new CustodyError('ITEM.NOT_FOUND', 'No such item.', { hint: 'Check the link.' });
 }
 
 /** The overlay reading with everything the item page shows, or null. */
@@ -70,7 +64,7 @@ export function analysisRoutes(app: FastifyInstance, deps: AnalysisRouteDeps): v
       },
     },
     async (request) => {
-      await mustExist(deps.db, request.params.id);
+      await findItem(deps.db, request.params.id);
       return { reading: await overlayDetail(deps.db, request.params.id) };
     },
   );
@@ -118,7 +112,7 @@ export function analysisRoutes(app: FastifyInstance, deps: AnalysisRouteDeps): v
       },
     },
     async (request) => {
-      await mustExist(deps.db, request.params.id);
+      await findItem(deps.db, request.params.id);
       const faces = await faceTracks(deps.db, request.params.id);
       return {
         run:
@@ -148,7 +142,7 @@ export function analysisRoutes(app: FastifyInstance, deps: AnalysisRouteDeps): v
       },
     },
     async (request) => {
-      await mustExist(deps.db, request.params.id);
+      await findItem(deps.db, request.params.id);
       const similar = await similarItems(deps.db, request.params.id);
       const paths = await pathsOf(
         deps.db,

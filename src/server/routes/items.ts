@@ -118,7 +118,8 @@ function bound(value: string | undefined, endOfDay: boolean): string | undefined
   return b;
 }
 
-async function findItem(db: Kysely<Database>, id: string): Promise<ItemRow> {
+/** The item behind an `:id`, or ITEM.NOT_FOUND (also for ids that are not UUIDs). */
+export async function findItem(db: Kysely<Database>, id: string): Promise<ItemRow> {
   const row = isUuid(id)
     ? await db.selectFrom('item').selectAll().where('id', '=', id).executeTakeFirst()
     : undefined;

@@ -9,6 +9,7 @@ import {
   type AllegationStatus,
 } from '../allegations-api.ts';
 import { api, canWrite, type Account } from '../api.ts';
+import { DetailState } from '../components/DetailState.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { TextAreaField } from '../components/Field.tsx';
 import { eventRows, History } from '../components/History.tsx';
@@ -489,30 +490,19 @@ function AllegationLoader({ me }: { me: Account }): ReactNode {
   const { t } = useI18n();
   const { id } = useParams({ from: '/allegations/$id' });
   const query = useQuery({ queryKey: ['allegation', id], queryFn: () => allegationsApi.get(id) });
-  if (query.isPending)
-    return (
-      <p className="loading" role="status">
-        {t('common.loading')}
-      </p>
-    );
-  if (query.isError)
-    return (
-      <div className="page page-narrow">
-        <p className="back">
-          <Link to="/allegations" search={{}}>
-            {t('allegation.back')}
-          </Link>
-        </p>
-        <ErrorBox
-          title={t('allegation.failed')}
-          error={query.error}
-          onRetry={() => {
-            void query.refetch();
-          }}
-        />
-      </div>
-    );
-  return <AllegationView allegation={query.data} me={me} />;
+  return (
+    <DetailState
+      query={query}
+      failed={t('allegation.failed')}
+      back={
+        <Link to="/allegations" search={{}}>
+          {t('allegation.back')}
+        </Link>
+      }
+    >
+      {(data) => <AllegationView allegation={data} me={me} />}
+    </DetailState>
+  );
 }
 
 export function AllegationPage(): ReactNode {

@@ -13,6 +13,7 @@ import {
   type PersonRole,
   type Segment,
 } from '../api.ts';
+import { DetailState } from '../components/DetailState.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Field } from '../components/Field.tsx';
 import { eventRows, History, type HistoryRow } from '../components/History.tsx';
@@ -440,30 +441,19 @@ function IncidentLoader({ me }: { me: Account }): ReactNode {
   const { t } = useI18n();
   const { id } = useParams({ from: '/incidents/$id' });
   const query = useQuery({ queryKey: ['incident', id], queryFn: () => api.incident(id) });
-  if (query.isPending)
-    return (
-      <p className="loading" role="status">
-        {t('common.loading')}
-      </p>
-    );
-  if (query.isError)
-    return (
-      <div className="page page-narrow">
-        <p className="back">
-          <Link to="/incidents" search={{}}>
-            {t('incident.back')}
-          </Link>
-        </p>
-        <ErrorBox
-          title={t('incident.failed')}
-          error={query.error}
-          onRetry={() => {
-            void query.refetch();
-          }}
-        />
-      </div>
-    );
-  return <IncidentView incident={query.data} me={me} />;
+  return (
+    <DetailState
+      query={query}
+      failed={t('incident.failed')}
+      back={
+        <Link to="/incidents" search={{}}>
+          {t('incident.back')}
+        </Link>
+      }
+    >
+      {(data) => <IncidentView incident={data} me={me} />}
+    </DetailState>
+  );
 }
 
 export function IncidentPage(): ReactNode {

@@ -3,7 +3,7 @@ import { Link, useParams, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { api, type Account, type ItemDetail, type MediaSummary } from '../api.ts';
-import { ErrorBox } from '../components/ErrorBox.tsx';
+import { DetailState } from '../components/DetailState.tsx';
 import { eventRows, History } from '../components/History.tsx';
 import { useTitle } from '../components/Layout.tsx';
 import { PathText, Untrusted } from '../components/PathText.tsx';
@@ -320,30 +320,19 @@ function ItemLoader({ me }: { me: Account }): ReactNode {
       return item !== undefined && mayHaveDerivatives(item) && !hasProxy(item) ? POLL_MS : false;
     },
   });
-  if (query.isPending)
-    return (
-      <p className="loading" role="status">
-        {t('common.loading')}
-      </p>
-    );
-  if (query.isError)
-    return (
-      <div className="page page-narrow">
-        <p className="back">
-          <Link to="/items" search={{}}>
-            {t('item.back')}
-          </Link>
-        </p>
-        <ErrorBox
-          title={t('item.failed')}
-          error={query.error}
-          onRetry={() => {
-            void query.refetch();
-          }}
-        />
-      </div>
-    );
-  return <ItemView item={query.data} me={me} at={at} />;
+  return (
+    <DetailState
+      query={query}
+      failed={t('item.failed')}
+      back={
+        <Link to="/items" search={{}}>
+          {t('item.back')}
+        </Link>
+      }
+    >
+      {(data) => <ItemView item={data} me={me} at={at} />}
+    </DetailState>
+  );
 }
 
 export function ItemPage(): ReactNode {

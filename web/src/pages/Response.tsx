@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { canWrite, type Account } from '../api.ts';
+import { DetailState } from '../components/DetailState.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { useTitle } from '../components/Layout.tsx';
 import { Untrusted } from '../components/PathText.tsx';
@@ -316,30 +317,19 @@ function ResponseLoader({ me }: { me: Account }): ReactNode {
   const { t } = useI18n();
   const { id } = useParams({ from: '/responses/$id' });
   const query = useQuery({ queryKey: ['response', id], queryFn: () => responsesApi.response(id) });
-  if (query.isPending)
-    return (
-      <p className="loading" role="status">
-        {t('common.loading')}
-      </p>
-    );
-  if (query.isError)
-    return (
-      <div className="page page-narrow">
-        <p className="back">
-          <Link to="/responses" search={{}}>
-            {t('response.back')}
-          </Link>
-        </p>
-        <ErrorBox
-          title={t('response.failed')}
-          error={query.error}
-          onRetry={() => {
-            void query.refetch();
-          }}
-        />
-      </div>
-    );
-  return <ResponseView response={query.data} me={me} />;
+  return (
+    <DetailState
+      query={query}
+      failed={t('response.failed')}
+      back={
+        <Link to="/responses" search={{}}>
+          {t('response.back')}
+        </Link>
+      }
+    >
+      {(data) => <ResponseView response={data} me={me} />}
+    </DetailState>
+  );
 }
 
 export function ResponsePage(): ReactNode {

@@ -3,7 +3,7 @@ import { Link, useParams } from '@tanstack/react-router';
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { canWrite, type Account } from '../api.ts';
-import { ErrorBox } from '../components/ErrorBox.tsx';
+import { DetailState } from '../components/DetailState.tsx';
 import { useTitle } from '../components/Layout.tsx';
 import { Untrusted } from '../components/PathText.tsx';
 import { Protected } from '../components/Protected.tsx';
@@ -278,30 +278,19 @@ function SourceLoader({ me }: { me: Account }): ReactNode {
   const { t } = useI18n();
   const { id } = useParams({ from: '/sources/$id' });
   const query = useQuery({ queryKey: ['source', id], queryFn: () => responsesApi.source(id) });
-  if (query.isPending)
-    return (
-      <p className="loading" role="status">
-        {t('common.loading')}
-      </p>
-    );
-  if (query.isError)
-    return (
-      <div className="page page-narrow">
-        <p className="back">
-          <Link to="/sources" search={{}}>
-            {t('sources.back')}
-          </Link>
-        </p>
-        <ErrorBox
-          title={t('sources.loadFailed')}
-          error={query.error}
-          onRetry={() => {
-            void query.refetch();
-          }}
-        />
-      </div>
-    );
-  return <SourceView source={query.data} me={me} />;
+  return (
+    <DetailState
+      query={query}
+      failed={t('sources.loadFailed')}
+      back={
+        <Link to="/sources" search={{}}>
+          {t('sources.back')}
+        </Link>
+      }
+    >
+      {(data) => <SourceView source={data} me={me} />}
+    </DetailState>
+  );
 }
 
 export function SourcePage(): ReactNode {
