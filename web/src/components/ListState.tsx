@@ -1,4 +1,4 @@
-import type { UseQueryResult } from '@tanstack/react-query';
+import type { UseInfiniteQueryResult, UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n/index.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
@@ -57,5 +57,50 @@ export function Chips({ values }: { values: readonly string[] }): ReactNode {
         </li>
       ))}
     </ul>
+  );
+}
+
+/**
+ * Under a list loaded a page at a time: how many rows are shown, why the next page failed (with
+ * a retry), and the button that loads it.
+ */
+export function ListFooter({
+  query,
+  shown,
+  failed,
+}: {
+  query: Pick<
+    UseInfiniteQueryResult,
+    'error' | 'fetchNextPage' | 'hasNextPage' | 'isFetchNextPageError' | 'isFetchingNextPage'
+  >;
+  shown: string;
+  failed: string;
+}): ReactNode {
+  const { t } = useI18n();
+  return (
+    <div className="list-footer">
+      <span role="status">{shown}</span>
+      {query.isFetchNextPageError && (
+        <ErrorBox
+          title={failed}
+          error={query.error}
+          onRetry={() => {
+            void query.fetchNextPage();
+          }}
+        />
+      )}
+      {query.hasNextPage && (
+        <button
+          type="button"
+          className="button button-secondary"
+          disabled={query.isFetchingNextPage}
+          onClick={() => {
+            void query.fetchNextPage();
+          }}
+        >
+          {query.isFetchingNextPage ? t('items.loadingMore') : t('items.more')}
+        </button>
+      )}
+    </div>
   );
 }

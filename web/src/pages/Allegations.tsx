@@ -8,6 +8,7 @@ import {
   type ListedAllegation,
 } from '../allegations-api.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
+import { ListFooter } from '../components/ListState.tsx';
 import { useTitle } from '../components/Layout.tsx';
 import { Untrusted } from '../components/PathText.tsx';
 import { Protected } from '../components/Protected.tsx';
@@ -139,30 +140,11 @@ function AllegationsList(): ReactNode {
             </tbody>
           </table>
         </div>
-        <div className="list-footer">
-          <span role="status">{plural('allegations.shown', rows.length)}</span>
-          {query.isFetchNextPageError && (
-            <ErrorBox
-              title={t('allegations.failed')}
-              error={query.error}
-              onRetry={() => {
-                void query.fetchNextPage();
-              }}
-            />
-          )}
-          {query.hasNextPage && (
-            <button
-              type="button"
-              className="button button-secondary"
-              disabled={query.isFetchingNextPage}
-              onClick={() => {
-                void query.fetchNextPage();
-              }}
-            >
-              {query.isFetchingNextPage ? t('items.loadingMore') : t('items.more')}
-            </button>
-          )}
-        </div>
+        <ListFooter
+          query={query}
+          shown={plural('allegations.shown', rows.length)}
+          failed={t('allegations.failed')}
+        />
       </>
     );
 

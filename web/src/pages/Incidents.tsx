@@ -11,6 +11,7 @@ import {
   type IncidentStatus,
 } from '../api.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
+import { ListFooter } from '../components/ListState.tsx';
 import { useTitle } from '../components/Layout.tsx';
 import { Untrusted } from '../components/PathText.tsx';
 import { Protected } from '../components/Protected.tsx';
@@ -162,30 +163,11 @@ function IncidentsList({ me }: { me: Account }): ReactNode {
             </tbody>
           </table>
         </div>
-        <div className="list-footer">
-          <span role="status">{plural('incidents.shown', incidents.length)}</span>
-          {query.isFetchNextPageError && (
-            <ErrorBox
-              title={t('incidents.failed')}
-              error={query.error}
-              onRetry={() => {
-                void query.fetchNextPage();
-              }}
-            />
-          )}
-          {query.hasNextPage && (
-            <button
-              type="button"
-              className="button button-secondary"
-              disabled={query.isFetchingNextPage}
-              onClick={() => {
-                void query.fetchNextPage();
-              }}
-            >
-              {query.isFetchingNextPage ? t('items.loadingMore') : t('items.more')}
-            </button>
-          )}
-        </div>
+        <ListFooter
+          query={query}
+          shown={plural('incidents.shown', incidents.length)}
+          failed={t('incidents.failed')}
+        />
       </>
     );
 

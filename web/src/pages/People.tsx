@@ -8,7 +8,7 @@ import { useTitle } from '../components/Layout.tsx';
 import { Untrusted } from '../components/PathText.tsx';
 import { Protected } from '../components/Protected.tsx';
 import { useI18n } from '../i18n/index.tsx';
-import { Chips } from '../components/ListState.tsx';
+import { Chips, ListFooter } from '../components/ListState.tsx';
 import { NameMatches, useNameMatch } from '../components/NameMatches.tsx';
 
 const PAGE_SIZE = 50;
@@ -155,30 +155,11 @@ function PeopleList({ me }: { me: Account }): ReactNode {
             </tbody>
           </table>
         </div>
-        <div className="list-footer">
-          <span role="status">{plural('peoplePage.shown', people.length)}</span>
-          {query.isFetchNextPageError && (
-            <ErrorBox
-              title={t('people.failed')}
-              error={query.error}
-              onRetry={() => {
-                void query.fetchNextPage();
-              }}
-            />
-          )}
-          {query.hasNextPage && (
-            <button
-              type="button"
-              className="button button-secondary"
-              disabled={query.isFetchingNextPage}
-              onClick={() => {
-                void query.fetchNextPage();
-              }}
-            >
-              {query.isFetchingNextPage ? t('items.loadingMore') : t('items.more')}
-            </button>
-          )}
-        </div>
+        <ListFooter
+          query={query}
+          shown={plural('peoplePage.shown', people.length)}
+          failed={t('people.failed')}
+        />
       </>
     );
   return (

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { canWrite, type Account } from '../api.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
+import { ListFooter } from '../components/ListState.tsx';
 import { useTitle } from '../components/Layout.tsx';
 import { Untrusted } from '../components/PathText.tsx';
 import { Protected } from '../components/Protected.tsx';
@@ -128,30 +129,11 @@ function SourcesList({ me }: { me: Account }): ReactNode {
             </tbody>
           </table>
         </div>
-        <div className="list-footer">
-          <span role="status">{plural('sources.shown', sources.length)}</span>
-          {query.isFetchNextPageError && (
-            <ErrorBox
-              title={t('sources.failed')}
-              error={query.error}
-              onRetry={() => {
-                void query.fetchNextPage();
-              }}
-            />
-          )}
-          {query.hasNextPage && (
-            <button
-              type="button"
-              className="button button-secondary"
-              disabled={query.isFetchingNextPage}
-              onClick={() => {
-                void query.fetchNextPage();
-              }}
-            >
-              {query.isFetchingNextPage ? t('items.loadingMore') : t('items.more')}
-            </button>
-          )}
-        </div>
+        <ListFooter
+          query={query}
+          shown={plural('sources.shown', sources.length)}
+          failed={t('sources.failed')}
+        />
       </>
     );
 
