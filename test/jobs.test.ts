@@ -62,6 +62,7 @@ class Script {
     'media.overlay': (payload, job) => this.#run('media.overlay', payload, job),
     'media.fingerprint': () => Promise.resolve(), // not sent by these tests
     'media.faces': () => Promise.resolve(),
+    'media.redact': () => Promise.resolve(),
     'export.bagit': () => Promise.resolve(),
   });
 
@@ -116,6 +117,7 @@ describe('the job catalogue', () => {
       'media.overlay': ok,
       'media.fingerprint': ok,
       'media.faces': ok,
+      'media.redact': ok,
       'export.bagit': ok,
     };
     expect(Object.keys(defineHandlers(all))).toEqual([...JOB_NAMES]);

@@ -29,6 +29,8 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'CATALOGUE':
     case 'VERIFICATION':
     case 'ALLEGATION':
+    case 'REDACTION':
+    case 'RELEASE':
     case 'REQUEST':
       return code === 'INGEST.INTERRUPTED' || code === 'EXPORT.INTERRUPTED'
         ? EXIT.interrupted

@@ -59,6 +59,17 @@ export const ERROR_CODES = {
     'too many wrong receipt codes were tried recently; wait before trying again',
   'ALLEGATION.UPLOAD_REFUSED': 'an upload without a valid upload token, or past its limits',
   'ALLEGATION.UPLOAD_FAILED': 'a finished upload could not be stored yet (it is retried)',
+  'REDACTION.NOT_FOUND': 'no such redaction',
+  'REDACTION.OWN_WORK': 'you changed this redaction: another reviewer approves it',
+  'REDACTION.CHANGED': 'the redaction changed since you looked at it',
+  'REDACTION.LOCKED': 'an approved redaction, or one being rendered, cannot be changed',
+  'REDACTION.NOT_RENDERED': 'the redaction has no render of its current version',
+  'RELEASE.NOT_FOUND': 'no such release, or it is not shared with you',
+  'RELEASE.OWN_WORK': 'you changed this release: another reviewer approves it',
+  'RELEASE.CHANGED': 'the release changed since you looked at it',
+  'RELEASE.LOCKED': 'a submitted, approved or revoked release cannot be changed',
+  'RELEASE.NOT_READY': 'the release is not ready for this step',
+  'RELEASE.LINK_INVALID': 'the link is unknown, expired or revoked',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

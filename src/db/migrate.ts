@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007-media-intelligence.ts';
 import * as m0008 from './migrations/0008-responses.ts';
 import * as m0009 from './migrations/0009-verification.ts';
 import * as m0010 from './migrations/0010-allegations.ts';
+import * as m0011 from './migrations/0011-redaction-release.ts';
 import type { Database } from './schema.ts';
 
 /** Forward-only migrations, in order. A released migration is never edited. */
@@ -24,6 +25,7 @@ const MIGRATIONS: readonly { name: string; up: (db: Kysely<unknown>) => Promise<
   { name: '0008-responses', up: m0008.up },
   { name: '0009-verification', up: m0009.up },
   { name: '0010-allegations', up: m0010.up },
+  { name: '0011-redaction-release', up: m0011.up },
 ];
 
 /**

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ResponsesDatabase } from './responses-schema.ts';
 import type { VerificationDatabase } from './verification-schema.ts';
 import type { AllegationsDatabase } from './allegations-schema.ts';
+import type { ReleaseDatabase } from './release-schema.ts';
 
 /** jsonb columns: written as JSON text, read back as parsed values. */
 type JsonColumn<T> = ColumnType<T, string, string>;
@@ -284,7 +285,11 @@ export interface JobProgressTable {
   updated_at: Date;
 }
 
-export interface Database extends ResponsesDatabase, VerificationDatabase, AllegationsDatabase {
+export interface Database
+  extends ResponsesDatabase,
+    VerificationDatabase,
+    AllegationsDatabase,
+    ReleaseDatabase {
   custody_event: CustodyEventTable;
   acquisition: AcquisitionTable;
   item: ItemTable;

@@ -55,6 +55,17 @@ export const CUSTODY_ACTIONS = [
   'allegation.attachment-received',
   'allegation.updated',
   'allegation.replied',
+  'redaction.created',
+  'redaction.updated',
+  'redaction.rendered',
+  'redaction.reviewed',
+  'release.created',
+  'release.updated',
+  'release.submitted',
+  'release.approved',
+  'release.revoked',
+  'release.link-created',
+  'release.link-revoked',
 ] as const;
 export type CustodyAction = (typeof CUSTODY_ACTIONS)[number];
 
@@ -74,7 +85,9 @@ export type SubjectType =
   | 'source'
   | 'claim'
   | 'response'
-  | 'allegation';
+  | 'allegation'
+  | 'redaction'
+  | 'release';
 
 /** An event before the log gives it a place in the chain. */
 export interface NewCustodyEvent {

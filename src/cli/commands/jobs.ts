@@ -9,7 +9,10 @@ import { EXIT, printJson, usageError } from '../output.ts';
 
 function describePayload(payload: JobInfo['payload']): string {
   if (payload === null) return '(unreadable payload)';
-  return 'itemId' in payload ? `item ${payload.itemId}` : `export ${payload.exportId}`;
+  if ('itemId' in payload) return `item ${payload.itemId}`;
+  if ('redactionId' in payload)
+    return `redaction ${payload.redactionId} v${String(payload.version)}`;
+  return `export ${payload.exportId}`;
 }
 
 /** "42% reading frames  " for a running job that reported progress. */

@@ -17,6 +17,8 @@ export interface JobCatalogue {
   'media.fingerprint': ItemJob;
   /** Face tracks of a video: the input to redaction. */
   'media.faces': ItemJob;
+  /** A redacted copy of a video, rendered from one version of a redaction's decisions. */
+  'media.redact': RedactJob;
   /** An evidence package (BagIt) asked for in the web app, written to DATA/exports/<id>. */
   'export.bagit': ExportJob;
 }
@@ -29,6 +31,12 @@ export interface ExportJob {
   readonly items?: string[] | undefined;
   readonly incidents?: string[] | undefined;
   readonly description?: string | undefined;
+}
+
+export interface RedactJob {
+  readonly redactionId: string;
+  /** The version of the decisions to render: a newer version makes an older job a no-op. */
+  readonly version: number;
 }
 
 export type JobName = keyof JobCatalogue;
@@ -54,6 +62,11 @@ export interface JobSpec<P> {
 
 const itemJob = z.strictObject({
   itemId: z.string().refine(isUuid, 'must be a lowercase UUID'),
+});
+
+const redactJob = z.strictObject({
+  redactionId: z.string().refine(isUuid, 'must be a lowercase UUID'),
+  version: z.number().int().min(1),
 });
 
 const exportJob = z.strictObject({
@@ -93,6 +106,12 @@ export const JOBS: { readonly [N in JobName]: JobSpec<JobPayload<N>> } = {
   'media.faces': {
     payload: itemJob,
     key: (p) => `faces:${p.itemId}`,
+    timeoutSeconds: 6 * 60 * 60,
+    retryLimit: 1,
+  },
+  'media.redact': {
+    payload: redactJob,
+    key: (p) => `redact:${p.redactionId}:${String(p.version)}`,
     timeoutSeconds: 6 * 60 * 60,
     retryLimit: 1,
   },

@@ -5,6 +5,7 @@ import { makeDerivative, type DerivativeDeps } from '../media/derivatives.ts';
 import { detectFaces } from '../media/faces.ts';
 import { fingerprintItem } from '../media/fingerprint.ts';
 import { readOverlay } from '../media/overlay.ts';
+import { renderRedaction } from '../redaction/render.ts';
 import { defineHandlers, type JobHandlers } from './catalogue.ts';
 
 export type JobDeps = DerivativeDeps & ExportDeps & AnalysisDeps & { readonly dataDir: string };
@@ -37,6 +38,9 @@ export function jobHandlers(deps: JobDeps): JobHandlers {
     },
     'media.faces': async ({ itemId }, job) => {
       await detectFaces(deps, itemId, job);
+    },
+    'media.redact': async ({ redactionId, version }, job) => {
+      await renderRedaction(deps, redactionId, version, job);
     },
     'export.bagit': async (p, job) => {
       await exportBag(
