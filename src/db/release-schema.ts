@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Tables of redactions and releases (migration 0011), kept apart from schema.ts like the
  * other feature areas. `spec` and `face_check` hold JSON text (src/domain/redaction.ts).
@@ -90,7 +92,7 @@ export interface ReleaseLinkTable {
 }
 
 export interface ReleaseAccessTable {
-  id: string;
+  id: Generated<string>;
   release_id: string;
   position: number | null;
   account_id: string | null;
