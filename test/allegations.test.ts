@@ -650,7 +650,7 @@ describe.each(DATABASES)('allegations on %s', (database: DatabaseName) => {
       ['POST', `${url}/replies`, { body: 'x' }],
     ] as const) {
       const partner = await call(app, cookies.partner, method, target, payload);
-      expect(partner.statusCode, `${method} ${target}`).toBe(403);
+      expect(partner.statusCode, `${method} ${target}`).toBe(404);
       const anonymous = await app.inject({
         method,
         url: target,

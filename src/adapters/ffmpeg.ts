@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
 import { CustodyError, type ErrorCode } from '../core/errors.ts';
 import {
   contactSheetArgs,
@@ -13,11 +15,23 @@ import {
   type FfmpegProgress,
 } from '../domain/ffmpeg-commands.ts';
 import type { MediaSummary } from '../domain/media-summary.ts';
+import {
+  audioGraph,
+  redactArgs,
+  renderedSeconds,
+  videoGraph,
+  watermarkArgs,
+  watermarkText,
+  type RedactPlan,
+} from '../domain/redaction-commands.ts';
 
 const MAX_STDERR = 64 << 10;
 const ADDRESS_SPACE_LIMIT = 4 * 1024 ** 3;
 /** Probed durations are untrusted: a file claiming a year must not buy a year of CPU. */
 const MAX_MEDIA_SECONDS = 48 * 3600;
+
+/** The watermark's font (Debian fonts-dejavu-core, installed by scripts/setup.sh). */
+export const WATERMARK_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
 const TRANSCODE_FAILED: ErrorCode = 'MEDIA.TRANSCODE_FAILED';
 const TRANSCODE_TIMEOUT: ErrorCode = 'MEDIA.TRANSCODE_TIMEOUT';
@@ -149,6 +163,136 @@ export class FfmpegRunner {
       args: (out) => contactSheetArgs(input, out, options),
       mediaSeconds: summary.durationSeconds,
       expectVideo: true,
+    });
+  }
+
+  /**
+   * A redacted copy (see redactArgs). The filter scripts are written next to the target (so
+   * error messages name them "output folder") and removed afterwards, whatever happens.
+   */
+  async redact(
+    input: string,
+    target: string,
+    plan: RedactPlan,
+    onProgress?: (progress: FfmpegProgress) => void,
+  ): Promise<Derivative> {
+    const stem = path.join(
+      path.dirname(target),
+      `.${path.basename(target)}.${randomBytes(6).toString('hex')}`,
+    );
+    const audio = audioGraph(plan);
+    const scripts = { video: `${stem}.vf`, audio: audio === null ? null : `${stem}.af` };
+    const withThreads = { ...plan, threads: plan.threads ?? this.#threads };
+    try {
+      await fs.writeFile(scripts.video, videoGraph(plan), { mode: 0o600 });
+      if (scripts.audio !== null && audio !== null)
+        await fs.writeFile(scripts.audio, audio, { mode: 0o600 });
+      return await this.run({
+        what: 'redacted copy',
+        input,
+        target,
+        args: (out) => redactArgs(input, out, withThreads, scripts),
+        mediaSeconds: renderedSeconds(plan),
+        expectVideo: true,
+        stallMs: this.#stallMs,
+        onProgress,
+      });
+    } finally {
+      await fs.rm(scripts.video, { force: true });
+      if (scripts.audio !== null) await fs.rm(scripts.audio, { force: true });
+    }
+  }
+
+  /**
+   * A rendered redaction with `text` drawn over it (see watermarkArgs), as a stream of
+   * fragmented MP4 made while it is read. The stream fails (and ffmpeg is killed) when ffmpeg
+   * fails, when no output came for the stall time (ffmpeg hung, or the reader stopped reading),
+   * when `signal` aborts (the client went away) or when the reader destroys it.
+   */
+  watermarked(input: string, text: string, signal: AbortSignal): Readable {
+    const out = new PassThrough();
+    void this.#watermark(input, text, signal, out).catch((e: unknown) => {
+      out.destroy(e instanceof Error ? e : new Error('the watermark failed', { cause: e }));
+    });
+    return out;
+  }
+
+  async #watermark(
+    input: string,
+    text: string,
+    signal: AbortSignal,
+    out: PassThrough,
+  ): Promise<void> {
+    // A folder of our own (0700): the text names a recipient.
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'custody-watermark-'));
+    try {
+      const textFile = path.join(dir, 'text.txt');
+      await fs.writeFile(textFile, watermarkText(text), { mode: 0o600 });
+      const args = watermarkArgs(input, textFile, WATERMARK_FONT, { threads: this.#threads });
+      const scrub = scrubber([
+        [input, 'input'],
+        [textFile, 'text'],
+        [path.dirname(input), 'input folder'],
+      ]);
+      const failure = await this.#stream(args, signal, out);
+      if (failure === null) out.end();
+      else out.destroy(watermarkError(failure, scrub));
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Runs ffmpeg with stdout piped into `out`; resolves with what went wrong, or null. */
+  #stream(args: string[], signal: AbortSignal, out: PassThrough): Promise<StreamFailure | null> {
+    return new Promise((resolve) => {
+      if (signal.aborted || out.destroyed) {
+        resolve({ killed: 'aborted', status: null, stderr: '' });
+        return;
+      }
+      const child = spawn(
+        'prlimit',
+        [`--as=${String(this.#addressSpace)}`, '--core=0', '--', this.#binary, ...args],
+        { env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let killed: StreamFailure['killed'] = null;
+      const kill = (why: NonNullable<StreamFailure['killed']>): void => {
+        killed ??= why;
+        child.kill('SIGKILL');
+      };
+      let stall = setTimeout(() => {
+        kill('stall');
+      }, this.#stallMs);
+      const onAbort = (): void => {
+        kill('aborted');
+      };
+      signal.addEventListener('abort', onAbort);
+      out.on('close', onAbort); // the reader went away: nobody wants the rest
+      child.stdout.on('data', () => {
+        clearTimeout(stall);
+        stall = setTimeout(() => {
+          kill('stall');
+        }, this.#stallMs);
+      });
+      child.stdout.pipe(out, { end: false });
+      const err: Buffer[] = [];
+      let errBytes = 0;
+      child.stderr.on('data', (b: Buffer) => {
+        if (errBytes < MAX_STDERR) err.push(b);
+        errBytes += b.length;
+      });
+      const finish = (status: number | null, startError?: string): void => {
+        clearTimeout(stall);
+        signal.removeEventListener('abort', onAbort);
+        out.off('close', onAbort);
+        const stderr = startError ?? Buffer.concat(err).subarray(0, MAX_STDERR).toString('utf8');
+        resolve(status === 0 && killed === null ? null : { killed, status, stderr });
+      };
+      child.on('error', (e) => {
+        finish(null, `ffmpeg could not be started (${e.message})`);
+      });
+      child.on('close', (status) => {
+        finish(status);
+      });
     });
   }
 
@@ -309,6 +453,37 @@ export class FfmpegRunner {
       });
     });
   }
+}
+
+interface StreamFailure {
+  readonly killed: 'stall' | 'aborted' | null;
+  readonly status: number | null;
+  readonly stderr: string;
+}
+
+function watermarkError(failure: StreamFailure, scrub: (text: string) => string): CustodyError {
+  if (failure.killed === 'aborted')
+    return new CustodyError(
+      TRANSCODE_FAILED,
+      'The watermarked copy was stopped: nobody reads it.',
+      {
+        hint: 'The download was cancelled; start it again.',
+      },
+    );
+  if (failure.killed === 'stall')
+    return new CustodyError(
+      TRANSCODE_TIMEOUT,
+      'The watermarked copy made no progress and was stopped.',
+      {
+        hint: HINT_TIMEOUT,
+      },
+    );
+  const said = scrub(failure.stderr).slice(0, 500);
+  return new CustodyError(
+    TRANSCODE_FAILED,
+    `ffmpeg could not make the watermarked copy: ${said === '' ? `exit status ${String(failure.status)}` : said}`,
+    { hint: HINT_FAILED },
+  );
 }
 
 interface SpawnOutcome {

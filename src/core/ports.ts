@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Sha256 } from '../domain/hash.ts';
 import type { FfmpegProgress, FrameArgsOptions } from '../domain/ffmpeg-commands.ts';
 import type { MediaSummary } from '../domain/media-summary.ts';
+import type { RedactPlan } from '../domain/redaction-commands.ts';
 
 /**
  * The seams where deployment modes differ (local files vs S3) or where an outside program is
@@ -113,6 +114,18 @@ export interface MediaDeriver {
     target: string,
     summary: MediaSummary,
   ): Promise<{ readonly size: number }>;
+  /** A redacted copy of the original, rendered from a plan (src/domain/redaction-commands.ts). */
+  redact(
+    input: string,
+    target: string,
+    plan: RedactPlan,
+    onProgress?: (p: FfmpegProgress) => void,
+  ): Promise<{ readonly size: number }>;
+  /**
+   * A rendered redaction with `text` drawn over it, as fragmented MP4 made while it is read;
+   * the stream errors when ffmpeg fails, and ffmpeg is killed when `signal` aborts.
+   */
+  watermarked(input: string, text: string, signal: AbortSignal): Readable;
 }
 
 export interface Clock {

@@ -25,7 +25,7 @@ declare module 'fastify' {
   }
 }
 
-/** Internal staff who read the catalogue and evidence (partners see nothing yet). */
+/** Internal staff who read the catalogue and evidence (partners see only what is shared). */
 export const READ_ROLES = ['admin', 'investigator', 'reviewer'] as const;
 /** Staff who change the catalogue, download originals and make packages. */
 export const WRITE_ROLES = ['admin', 'investigator'] as const;
@@ -64,14 +64,33 @@ export function declareAccess(
           access: (route.config as { access: Access }).access,
         });
   });
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token !== undefined && token !== '') {
       request.account = await sessionAccount(deps, token);
       request.sessionToken = request.account === null ? null : token;
     }
+    if (hiddenFromPartner(request))
+      return reply.status(404).send({
+        error: { code: 'NOT_FOUND', message: 'No such page or API route.', hint: null },
+      });
     check(request);
+    return undefined;
   });
+}
+
+/**
+ * A partner must not learn that anything outside what was shared with them exists (BRIEF: they
+ * may not "learn that anything else exists"): a staff route answers them exactly as a route
+ * that does not exist does, whatever the id, rather than "forbidden".
+ */
+function hiddenFromPartner(request: FastifyRequest): boolean {
+  const access = request.routeOptions.config.access;
+  return (
+    request.account?.role === 'partner' &&
+    Array.isArray(access) &&
+    !(access as readonly Role[]).includes('partner')
+  );
 }
 
 function check(request: FastifyRequest): void {

@@ -3,11 +3,12 @@ import { appendCustodyEvents, sha256Hex } from '../../db/custody-log.ts';
 import type { Database } from '../../db/schema.ts';
 import { canonicalJson, type Json } from '../../domain/canonical-json.ts';
 import { displayedSize } from '../../domain/displayed-size.ts';
-import { FaceTracker, type FaceTrack } from '../../domain/face-tracks.ts';
+import { FaceTracker, type FaceSample, type FaceTrack } from '../../domain/face-tracks.ts';
 import { fittedSize } from '../../domain/ffmpeg-commands.ts';
 import { asSha256 } from '../../domain/hash.ts';
 import { summarizeProbe } from '../../domain/media-summary.ts';
 import { CustodyError } from '../errors.ts';
+import type { FaceDetector } from '../ports.ts';
 import type { AnalysisContext, AnalysisDeps } from './analysis.ts';
 
 /**
@@ -40,39 +41,70 @@ export async function detectFaces(
   job: AnalysisContext,
 ): Promise<void> {
   const item = await videoItem(deps.db, itemId);
-  const input = deps.blobs.localPath(asSha256(item.sha256));
   const detector = await deps.faceDetector();
   stopIfAborted(job.signal);
-  const { width, height } = fittedSize(item.display.width, item.display.height, ANALYSIS_SIZE);
   const duration = item.summary.durationSeconds;
   const rate = FACE_SAMPLE_RATE;
   const tracker = new FaceTracker({ rate });
   let frames = 0;
   let detections = 0;
-  for await (const frame of deps.frames.frames(input, {
+  const scan = {
+    input: deps.blobs.localPath(asSha256(item.sha256)),
+    display: item.display,
+    container: item.summary.container,
+    durationSeconds: duration,
+    signal: job.signal,
+  };
+  for await (const sample of scanFaces(deps, detector, scan)) {
+    tracker.push(sample);
+    frames += 1;
+    detections += sample.faces.length;
+    if (duration !== null && duration > 0)
+      job.progress(
+        Math.min(1, sample.t / duration),
+        `${String(frames)} frames, ${String(detections)} detections`,
+      );
+  }
+  const tracks = tracker.finish();
+  await storeFaceTracks(deps, item, { detector: detector.name, rate, frames, tracks });
+}
+
+/** A video to search for faces: a local file and what ffprobe said about its picture. */
+export interface FaceScan {
+  readonly input: string;
+  /** The picture as displayed (see displayedSize). */
+  readonly display: { readonly width: number; readonly height: number };
+  readonly container: string | null;
+  readonly durationSeconds: number | null;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Samples a video at FACE_SAMPLE_RATE and yields the faces found in each sample, one at a time
+ * (memory holds a frame or two). Shared by the face tracks and by the check of a redaction's
+ * render, so both see a video the same way. Stops with MEDIA.ANALYSIS_FAILED when aborted.
+ */
+export async function* scanFaces(
+  deps: Pick<AnalysisDeps, 'frames'>,
+  detector: FaceDetector,
+  scan: FaceScan,
+): AsyncGenerator<FaceSample> {
+  const { width, height } = fittedSize(scan.display.width, scan.display.height, ANALYSIS_SIZE);
+  const rate = FACE_SAMPLE_RATE;
+  for await (const frame of deps.frames.frames(scan.input, {
     rate,
     width,
     height,
     pixelFormat: 'rgb24',
-    container: item.summary.container,
-    mediaSeconds: duration,
-    signal: job.signal,
+    container: scan.container,
+    mediaSeconds: scan.durationSeconds,
+    signal: scan.signal,
   })) {
-    stopIfAborted(job.signal);
+    stopIfAborted(scan.signal);
     const t = frame.t ?? frame.index / rate;
-    const faces = await detector.detect(frame);
-    tracker.push({ t, faces });
-    frames += 1;
-    detections += faces.length;
-    if (duration !== null && duration > 0)
-      job.progress(
-        Math.min(1, t / duration),
-        `${String(frames)} frames, ${String(detections)} detections`,
-      );
+    yield { t, faces: await detector.detect(frame) };
   }
-  stopIfAborted(job.signal);
-  const tracks = tracker.finish();
-  await storeFaceTracks(deps, item, { detector: detector.name, rate, frames, tracks });
+  stopIfAborted(scan.signal);
 }
 
 /** Between frames (detection takes a while): a cancelled or timed-out job stops, storing nothing. */

@@ -25,6 +25,8 @@ export interface Opened {
   readonly recipient: string;
   readonly accountId: string | null;
   readonly linkId: string | null;
+  /** When a share link stops working; null for the public and partner accounts. */
+  readonly expiresAt: Date | null;
 }
 
 export const hidden = (): CustodyError =>
@@ -83,7 +85,13 @@ async function openByLink(db: Kysely<Database>, token: string, now: Date): Promi
     .executeTakeFirst();
   if (release === undefined || release.audience !== 'partners' || !isPublished(release, now))
     throw linkInvalid();
-  return { release, recipient: link.recipient, accountId: null, linkId: link.id };
+  return {
+    release,
+    recipient: link.recipient,
+    accountId: null,
+    linkId: link.id,
+    expiresAt: link.expires_at,
+  };
 }
 
 /** One release for one viewer, or RELEASE.NOT_FOUND (never a different answer for "exists"). */
@@ -102,6 +110,7 @@ export async function openRelease(
     recipient: viewer.kind === 'partner' ? viewer.name : 'public',
     accountId: viewer.kind === 'partner' ? viewer.accountId : null,
     linkId: null,
+    expiresAt: null,
   };
 }
 
