@@ -13,6 +13,8 @@ import { registerAccountability } from './commands/accountability.ts';
 import { registerAllegations } from './commands/allegations.ts';
 import { registerVerify } from './commands/verify.ts';
 import { registerVerification } from './commands/verification.ts';
+import { registerRedactions } from './commands/redactions.ts';
+import { registerReleases } from './commands/releases.ts';
 import { EXIT, reportError } from './output.ts';
 
 const program = new Command('custody')
@@ -37,6 +39,8 @@ registerResponses(program);
 registerAccountability(program);
 registerAllegations(program);
 registerVerification(program);
+registerRedactions(program);
+registerReleases(program);
 
 // `custody items list | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -258,7 +258,7 @@ function chunkFilters(
     const from = Math.floor(c.start) - 1;
     const seconds = Math.ceil(c.end) - from + 2;
     return [
-      `color=c=black:s=${String(c.w)}x${String(c.h)}:r=1:d=${String(seconds)},setpts=PTS+${String(from)}/TB[c${id}]`,
+      `color=c=black:s=${String(c.w)}x${String(c.h)}:r=1:d=${String(seconds)},setpts=PTS${from < 0 ? '-' : '+'}${String(Math.abs(from))}/TB[c${id}]`,
       `[${input}][c${id}]overlay=x='${edge('W', cx, c.w)}':y='${edge('H', cy, c.h)}':eval=frame:eof_action=pass:${on}${out}`,
     ];
   }
