@@ -29,7 +29,7 @@ export function redactionJson(row: RedactionTable) {
             version: row.render_version,
             current,
             sha256: row.render_sha256,
-            size: row.render_size === null ? null : Number(row.render_size),
+            size: row.render_size,
             at: row.rendered_at?.toISOString() ?? null,
           },
     renderError: row.render_error,

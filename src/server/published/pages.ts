@@ -85,6 +85,7 @@ export function publishedPages(app: FastifyInstance, deps: Deps): void {
       const lang = language(request);
       const t = releaseTexts(lang);
       const id = request.params.id;
+      let page: string;
       try {
         const opened = await openRelease(deps.db, { kind: 'public' }, id, deps.clock.now());
         const r = await sharedReleaseJson(deps.db, opened.release);
@@ -98,12 +99,13 @@ export function publishedPages(app: FastifyInstance, deps: Deps): void {
           download: null,
           switchTo: switchTo(`/published/${r.id}`, lang),
         };
-        return send(reply, 200, shell(t, lang, urls, r.title, releaseBody(t, lang, r, urls)));
+        page = shell(t, lang, urls, r.title, releaseBody(t, lang, r, urls));
       } catch (e) {
         if (isCustodyError(e) && e.code === 'RELEASE.NOT_FOUND')
           return notAvailable(request, reply);
         throw e;
       }
+      return send(reply, 200, page);
     },
   );
   app.get<{ Params: { token: string } }>(
@@ -113,6 +115,7 @@ export function publishedPages(app: FastifyInstance, deps: Deps): void {
       const lang = language(request);
       const t = releaseTexts(lang);
       const token = request.params.token;
+      let page: string;
       try {
         const now = deps.clock.now();
         const opened = await openRelease(deps.db, { kind: 'link', token }, null, now);
@@ -133,7 +136,7 @@ export function publishedPages(app: FastifyInstance, deps: Deps): void {
           ${t('link.for', { recipient: opened.recipient })}
           ${t('link.expires', { date: `${expires} UTC` })}
         </p>`;
-        return send(reply, 200, shell(t, lang, urls, r.title, releaseBody(t, lang, r, urls, note)));
+        page = shell(t, lang, urls, r.title, releaseBody(t, lang, r, urls, note));
       } catch (e) {
         if (
           isCustodyError(e) &&
@@ -142,6 +145,7 @@ export function publishedPages(app: FastifyInstance, deps: Deps): void {
           return notAvailable(request, reply);
         throw e;
       }
+      return send(reply, 200, page);
     },
   );
 }

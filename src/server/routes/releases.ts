@@ -189,7 +189,7 @@ export function releaseRoutes(app: FastifyInstance, deps: CatalogueDeps): void {
     },
     async (request) => {
       await revokeLink(deps, account(request).email, request.params.id, request.params.linkId);
-      return answer(request as unknown as IdRequest, request.params.id);
+      return answer(request, request.params.id);
     },
   );
 }

@@ -218,5 +218,5 @@ function sendFile(reply: FastifyReply, file: string, type: string) {
   return reply
     .type(type)
     .header('cache-control', 'no-store')
-    .sendFile(path.basename(file), path.dirname(file));
+    .sendFile(path.basename(file), path.dirname(file), { cacheControl: false });
 }
