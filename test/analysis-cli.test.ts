@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLIP, makeCameraClips } from './fixtures/camera-clip.ts';
@@ -143,4 +144,82 @@ describe('the analysis jobs from the command line', () => {
     const verified = await custody(['--data', data, 'verify']);
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
   });
+
+  it('redacts, reviews and releases from the command line, and writes the static site', async () => {
+    const as = async (actor: string, ...args: string[]) => {
+      const r = await custody(['--data', data, '--json', ...args], { CUSTODY_ACTOR: actor });
+      return {
+        ...r,
+        json: r.code === 0 ? (JSON.parse(r.stdout) as Record<string, unknown>) : null,
+      };
+    };
+    const created = await as('ana', 'redactions', 'create', original.id, '--title', 'corridor');
+    expect(created.code, created.stderr).toBe(0);
+    const r = created.json as { id: string; version: number; spec: { masks: unknown[] } };
+    expect(r.spec.masks.length).toBe(original.faces);
+    const spec = path.join(await tempDir('spec'), 'spec.json');
+    await fs.writeFile(
+      spec,
+      JSON.stringify({ ...r.spec, audio: [{ start: 1, end: 2, mode: 'mute' }] }),
+    );
+    expect(
+      (await as('ana', 'redactions', 'set', r.id, '--version', '1', '--spec', spec)).code,
+    ).toBe(0);
+    const rendered = await as('ana', 'redactions', 'render', r.id, '--wait');
+    expect(rendered.code, rendered.stderr).toBe(0);
+    expect(rendered.json).toMatchObject({
+      status: 'rendered',
+      render: { version: 2, current: true },
+    });
+    const note = ['--note', 'checked the flagged frames'];
+    const own = await as(
+      'ana',
+      'redactions',
+      'review',
+      r.id,
+      '--version',
+      '2',
+      '--approve',
+      ...note,
+    );
+    expect(own.code).toBe(4);
+    expect(own.stderr).toMatch(/REDACTION.OWN_WORK/);
+    const approved = await as(
+      'boris',
+      'redactions',
+      'review',
+      r.id,
+      '--version',
+      '2',
+      '--approve',
+      ...note,
+    );
+    expect(approved.code, approved.stderr).toBe(0);
+    const release = await as(
+      'ana',
+      ...['releases', 'create', '--title', 'Коридор', '--audience', 'public'],
+      ...[
+        '--embargo',
+        '2020-01-01T00:00:00Z',
+        '--warning',
+        'Насилие',
+        '--video',
+        `${r.id}::Коридор`,
+      ],
+    );
+    expect(release.code, release.stderr).toBe(0);
+    const id = (release.json as { id: string }).id;
+    expect((await as('ana', 'releases', 'submit', id, '--version', '1')).code).toBe(0);
+    expect((await as('ana', 'releases', 'approve', id, '--version', '1')).code).toBe(4);
+    const out = await as('boris', 'releases', 'approve', id, '--version', '1');
+    expect(out.json).toMatchObject({ status: 'approved', published: true });
+    const site = path.join(await tempDir('site'), 'site');
+    const written = await as('ana', 'releases', 'site', '--out', site);
+    expect(written.json).toMatchObject({ releases: 1, videos: 1 });
+    const page = await fs.readFile(path.join(site, 'ru', `${id}.html`), 'utf8');
+    expect(page).toContain('Насилие');
+    expect(page).not.toContain('camera.mp4');
+    const verified = await custody(['--data', data, 'verify']);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+  }, 120_000);
 });

@@ -430,6 +430,16 @@ describe.each(DATABASES)('redaction and release on %s', (database) => {
       status: 'approved',
       published: false,
     });
+    // The accountability view of the incident lists what was released about it.
+    const accountability = await call(
+      app,
+      cookies.reviewer,
+      'GET',
+      `/api/accountability?incident=${incidentId}`,
+    );
+    expect(accountability.json<{ releases: { id: string; status: string }[] }>().releases).toEqual([
+      expect.objectContaining({ id: partnersRelease, status: 'approved', audience: 'partners' }),
+    ]);
   });
 
   it('keeps an embargoed release invisible until its time, then shows it to its partner only', async () => {

@@ -1,7 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 
-/** Pages and API of people who write to the archive without an account. */
-const PUBLIC_SUBMISSION = /^\/(report([/?]|$)|api\/public\/)/;
+/**
+ * Pages and API of people without an account: those who write to the archive, and those who
+ * watch what it released (the public, and recipients of share links).
+ */
+const OUTSIDE = /^\/(report([/?]|$)|published([/?]|$)|shared\/|api\/public\/|api\/links\/)/;
+
+/** A share link's token is a credential: it never goes into a log. */
+const TOKEN_IN_PATH = /^\/(shared|api\/links)\/[^/?]+/;
 
 /**
  * What a request log line says about the request. Submitters' requests are logged by method
@@ -9,8 +15,8 @@ const PUBLIC_SUBMISSION = /^\/(report([/?]|$)|api\/public\/)/;
  * (Fastify's default adds the remote address and port to every line.)
  */
 export function requestForLog(request: FastifyRequest): Record<string, unknown> {
-  const base = { method: request.method, url: request.url };
-  if (PUBLIC_SUBMISSION.test(request.url)) return base;
+  const base = { method: request.method, url: request.url.replace(TOKEN_IN_PATH, '/$1/[token]') };
+  if (OUTSIDE.test(request.url)) return base;
   return {
     ...base,
     host: request.host,

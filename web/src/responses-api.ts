@@ -228,10 +228,19 @@ export interface AccountabilityResponse {
   readonly sources: readonly SourceRef[];
 }
 
+/** A release with material about the scope (a text or a video of one of its incidents). */
+export interface AccountabilityRelease {
+  readonly id: string;
+  readonly title: string;
+  readonly audience: 'public' | 'partners';
+  readonly status: 'draft' | 'submitted' | 'approved' | 'revoked';
+  readonly embargoAt: string;
+}
+
 export interface AccountabilityView {
   readonly scope: { kind: 'facility' | 'incident'; id: string; name: string };
   readonly timeline: readonly (AccountabilityIncident | AccountabilityResponse)[];
-  readonly releases: readonly unknown[];
+  readonly releases: readonly AccountabilityRelease[];
   readonly counts: {
     readonly incidents: number;
     readonly responses: number;

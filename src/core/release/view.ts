@@ -133,3 +133,45 @@ export async function partnerAccounts(db: Kysely<Database>) {
     .orderBy('display_name')
     .execute();
 }
+
+/**
+ * Releases about some incidents (a text about one of them, or a video of a segment marked
+ * with one), for the accountability view: what the NGO made public, and when.
+ */
+export async function releasesAbout(db: Kysely<Database>, incidentIds: readonly string[]) {
+  if (incidentIds.length === 0) return [];
+  const ids = [...incidentIds];
+  const rows = await db
+    .selectFrom('release')
+    .select(['id', 'title', 'audience', 'status', 'embargo_at'])
+    .where((eb) =>
+      eb.or([
+        eb(
+          'id',
+          'in',
+          eb.selectFrom('release_text').select('release_id').where('incident_id', 'in', ids),
+        ),
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('release_video')
+            .innerJoin('redaction', 'redaction.id', 'release_video.redaction_id')
+            .innerJoin('segment', 'segment.id', 'redaction.segment_id')
+            .select('release_video.release_id')
+            .where('segment.incident_id', 'in', ids),
+        ),
+      ]),
+    )
+    .orderBy('embargo_at')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    audience: r.audience,
+    status: r.status,
+    embargoAt: r.embargo_at.toISOString(),
+  }));
+}
+
+export type ReleaseAbout = Awaited<ReturnType<typeof releasesAbout>>[number];

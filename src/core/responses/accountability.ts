@@ -4,6 +4,7 @@ import { RESPONSE_TYPES, type ResponseType } from '../../db/responses-schema.ts'
 import type { Database } from '../../db/schema.ts';
 import { toCsv } from '../../domain/csv.ts';
 import { notFound } from '../catalogue/catalogue.ts';
+import { releasesAbout, type ReleaseAbout } from '../release/view.ts';
 import { responsesJson, type SourceRef } from './views.ts';
 
 /**
@@ -52,10 +53,10 @@ export interface AccountabilityView {
   /** Oldest first; undated entries last. */
   readonly timeline: readonly TimelineEntry[];
   /**
-   * Releases of material about the scope. None yet: releases arrive with issue 5, and will
-   * then also appear in the timeline as entries of kind 'release'.
+   * Releases with material about the scope (a text about one of its incidents, or a video of
+   * a segment marked with one), by embargo date, whatever their status.
    */
-  readonly releases: readonly never[];
+  readonly releases: readonly ReleaseAbout[];
   readonly counts: {
     readonly incidents: number;
     readonly responses: number;
@@ -131,7 +132,10 @@ export async function accountability(
     scope: scopeInfo,
     // A stable sort: entries of one day and kind keep the queries' order.
     timeline: entries.sort(byDate),
-    releases: [],
+    releases: await releasesAbout(
+      db,
+      incidents.map((i) => i.id),
+    ),
     counts: { incidents: incidents.length, responses: responses.length, byType },
   };
 }

@@ -204,7 +204,27 @@ function View({ scope }: { scope: AccountabilityScope }): ReactNode {
               ))}
             </ol>
           )}
-          <p className="muted small">{t('accountability.releases')}</p>
+        </section>
+        <section className="acc-releases" aria-labelledby="acc-releases">
+          <h2 id="acc-releases">{t('accountability.releases')}</h2>
+          {view.releases.length === 0 ? (
+            <p className="muted small">{t('accountability.noReleases')}</p>
+          ) : (
+            <ul>
+              {view.releases.map((r) => (
+                <li key={r.id}>
+                  <strong>{r.title}</strong>{' '}
+                  <span className="muted small">
+                    {t('accountability.release.line', {
+                      status: t(`accountability.release.${r.status}`),
+                      audience: t(`accountability.audience.${r.audience}`),
+                      date: r.embargoAt.slice(0, 16).replace('T', ' '),
+                    })}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
         </section>
         <Counts view={view} />
       </div>
