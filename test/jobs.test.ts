@@ -432,6 +432,7 @@ describe.each(DATABASES)('stopping the job queue on %s', (database) => {
           'media.overlay': handler,
           'media.fingerprint': handler,
           'media.faces': handler,
+          'media.redact': handler,
           'export.bagit': handler,
         },
         { concurrency: 2 },

@@ -59,11 +59,14 @@ export function publishedPages(app: FastifyInstance, deps: Deps): void {
     return send(reply, 404, shell(t, lang, urls, t('error.title'), errorBody(t)));
   };
 
-  app.get(CSS_URL, { config, schema: { hide: true } }, async (_request, reply) =>
-    reply
-      .type('text/css; charset=utf-8')
-      .header('cache-control', 'public, max-age=3600')
-      .send(await fs.readFile(RELEASE_CSS)),
+  app.get(
+    CSS_URL,
+    { config, schema: { tags, summary: 'The stylesheet of the release pages' } },
+    async (_request, reply) =>
+      reply
+        .type('text/css; charset=utf-8')
+        .header('cache-control', 'public, max-age=3600')
+        .send(await fs.readFile(RELEASE_CSS)),
   );
   app.get(
     '/published',
