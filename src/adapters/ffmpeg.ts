@@ -212,7 +212,13 @@ export class FfmpegRunner {
   watermarked(input: string, text: string, signal: AbortSignal): Readable {
     const out = new PassThrough();
     void this.#watermark(input, text, signal, out).catch((e: unknown) => {
-      out.destroy(e instanceof Error ? e : new Error('the watermark failed', { cause: e }));
+      // Setting up failed (a full or odd temporary folder): say so without naming its path.
+      const error = new CustodyError(
+        TRANSCODE_FAILED,
+        'The watermarked copy could not be started.',
+        { hint: 'Check the temporary folder of the server (space, permissions).', cause: e },
+      );
+      out.destroy(error);
     });
     return out;
   }
@@ -238,7 +244,8 @@ export class FfmpegRunner {
       if (failure === null) out.end();
       else out.destroy(watermarkError(failure, scrub));
     } finally {
-      await fs.rm(dir, { recursive: true, force: true });
+      // Never fails the stream: by now it may have ended well.
+      await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
     }
   }
 

@@ -19,9 +19,16 @@ const FRAME = { width: 1280, height: 720 };
 const SCRIPTS = { video: '/derived/.v1.mp4.x.vf', audio: '/derived/.v1.mp4.x.af' };
 
 function plan(spec: Partial<RedactionSpec>, audio: RedactPlan['audio'] = { channels: 2 }) {
-  return redactPlan({ ...EMPTY_SPEC, ...spec }, { width: 1920, height: 1080 }, audio, 60, {
-    container: 'mov,mp4,m4a,3gp,3g2,mj2',
-  });
+  return redactPlan(
+    { ...EMPTY_SPEC, ...spec },
+    {
+      display: { width: 1920, height: 1080 },
+      audio,
+      durationSeconds: 60,
+      frameRate: 25,
+      container: 'mov,mp4,m4a,3gp,3g2,mj2',
+    },
+  );
 }
 
 function after(args: readonly string[], flag: string): string | undefined {
@@ -163,11 +170,15 @@ describe('videoGraph', () => {
     );
     const lines = graph.split(';\n');
     expect(lines[1]).toMatch(/^\[v0\]split/);
-    expect(lines[2]).toMatch(/crop=.*boxblur=.*enable='between\(t,3,4\)'\[p0\]$/);
-    expect(lines[4]).toMatch(/^color=c=black:s=132x76:r=1:d=4,setpts=PTS\+0\/TB\[c1\]$/);
+    // Each from one frame (1/25 s) before its start: the frame on screen when it starts.
+    expect(lines[2]).toMatch(/crop=.*boxblur=.*enable='between\(t,2\.96,4\)'\[p0\]$/);
+    expect(lines[3]).toMatch(/^\[m0\]\[p0\]overlay=x='if\(between\(t,2\.96,4\),clip\(.*\),W\)':y=/);
+    expect(lines[4]).toBe('color=c=black:s=132x76:r=1:d=5,setpts=PTS-1/TB[c1]');
     expect(lines[5]).toMatch(
-      /^\[v1\]\[c1\]overlay=.*eval=frame:eof_action=pass:enable='between\(t,1,2\)'$/,
+      /^\[v1\]\[c1\]overlay=x='if\(between\(t,0\.96,2\),.*,W\)':y=.*:eval=frame:eof_action=pass$/,
     );
+    // Never `enable` on a filter with two inputs (see videoGraph).
+    expect(graph).not.toMatch(/overlay=[^;]*enable/);
     // The last filter's output is the graph's: unlabelled.
     expect(graph.endsWith(']')).toBe(false);
     // Colons separate filter options: expressions must never contain one.
@@ -190,7 +201,7 @@ describe('videoGraph', () => {
         ],
       }),
     );
-    expect(graph).toContain("enable='between(t,1,5)'");
+    expect(graph).toContain("x='if(between(t,0.96,5),");
     expect(graph).toContain('if(lte(t,2),0.15,if(lt(t,4),0.15+(t-2)*0.1,0.35))');
   });
 });
@@ -300,7 +311,7 @@ describe('watermark', () => {
       ),
     ).toHaveLength(2);
     expect(vf).toContain('box=1:boxcolor=black@0.5');
-    expect(after(args, '-movflags')).toBe('frag_keyframe+empty_moov+default_base_moof');
+    expect(after(args, '-movflags')).toBe('frag_keyframe+empty_moov+delay_moov+default_base_moof');
     expect(args.at(-1)).toBe('pipe:1');
     expect(after(args, '-c:a')).toBe('copy');
     expect(after(args, '-map_metadata')).toBe('-1');

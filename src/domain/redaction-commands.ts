@@ -36,6 +36,11 @@ export interface RedactPlan {
   /** The rendered picture: the displayed size fitted like the proxy's, in pixels. */
   readonly width: number;
   readonly height: number;
+  /**
+   * How long one frame of the original shows (seconds): a mask also covers the frame that is
+   * on screen when it starts, which began up to this long before.
+   */
+  readonly frameSeconds: number;
   /** The original's first audio stream (its channel count, when known), or null: no sound. */
   readonly audio: { readonly channels: number | null } | null;
   /** The original's length, when known: it sets the runner's time limit and the progress. */
@@ -44,22 +49,34 @@ export interface RedactPlan {
   readonly threads?: number | undefined;
 }
 
-/** The plan for a spec on a video whose picture displays at `display` (see displayedSize). */
+/** What the plan needs to know about the original (from its probe). */
+export interface PlanSource {
+  /** The picture as displayed (see displayedSize). */
+  readonly display: { readonly width: number; readonly height: number };
+  readonly audio: RedactPlan['audio'];
+  readonly durationSeconds: number | null;
+  readonly frameRate: number | null;
+  readonly container?: string | null | undefined;
+}
+
+/** The plan for a spec on an original. */
 export function redactPlan(
   spec: RedactionSpec,
-  display: { readonly width: number; readonly height: number },
-  audio: RedactPlan['audio'],
-  durationSeconds: number | null,
-  options: CommandOptions = {},
+  source: PlanSource,
+  options: Pick<CommandOptions, 'threads'> = {},
 ): RedactPlan {
-  const { width, height } = fittedSize(display.width, display.height, PROXY.maxSide);
+  const { width, height } = fittedSize(source.display.width, source.display.height, PROXY.maxSide);
+  const rate = source.frameRate;
+  // Unknown or absurd rates: assume a slow DVR's 12.5 frames a second (over-covering is safe).
+  const frameSeconds = rate !== null && rate >= 1 && rate <= 1000 ? 1 / rate : 0.08;
   return {
     spec: normalizeSpec(spec),
     width,
     height,
-    audio,
-    durationSeconds,
-    container: options.container,
+    frameSeconds,
+    audio: source.audio,
+    durationSeconds: source.durationSeconds,
+    container: source.container,
     threads: options.threads,
   };
 }
@@ -102,15 +119,17 @@ export interface MaskChunk {
  * its size never exceeds the larger end and the chunk always covers it. Over-covering is safe;
  * under-covering would be a leak. A chunk ends after MASK_CHUNK.maxKeyframes keyframes or when
  * the box grows by more than maxGrowth, so the over-cover stays small; consecutive chunks share
- * their boundary keyframe and both show at that instant, leaving no gap.
+ * their boundary keyframe and both show at that instant, leaving no gap. `lead` (seconds)
+ * starts the first chunk that much earlier, for the frame already on screen at the start.
  */
 export function maskChunks(
   mask: Mask,
   frame: { readonly width: number; readonly height: number },
   window: { readonly start: number; readonly end: number },
+  lead = 0,
 ): MaskChunk[] {
   const groups = groupKeyframes(mask.keyframes);
-  const from = Math.max(mask.start, window.start);
+  const from = Math.max(mask.start - lead, window.start);
   const to = Math.min(mask.end, window.end);
   const chunks: MaskChunk[] = [];
   groups.forEach((group, i) => {
@@ -220,16 +239,20 @@ const between = (a: number, b: number): string => `between(t,${num(a)},${num(b)}
 /**
  * The video filter script: deinterlace and scale exactly as the proxy, then every chunk of
  * every mask. Blurred chunks come first and filled ones last, so where they overlap the
- * filled box wins. A filled chunk is a black `color` picture overlaid per frame; it starts a
- * second early (timestamps of a 1 fps source round to whole seconds) and ends two after, and
- * `enable` decides exactly when it shows. A blurred chunk crops the same place out of the frame,
- * blurs it and puts it back; crop and overlay compute the same even position and are clipped
- * to the frame alike.
+ * filled box wins. A filled chunk is a black `color` picture overlaid per frame; the picture
+ * starts a second early (timestamps of a 1 fps source round to whole seconds) and ends two
+ * after. A blurred chunk crops the same place out of the frame, blurs it and puts it back;
+ * crop and overlay compute the same even position and are clipped to the frame alike.
+ *
+ * When a chunk shows is decided in overlay's own x, evaluated for each MAIN frame at its time:
+ * off the frame (x = W) outside the chunk's time. Not with `enable`: on a filter with two
+ * inputs ffmpeg evaluates it at the time of whichever input's frame arrived last, and the
+ * 1 fps source's frames arrive ahead, so the first and last frames of a mask went unmasked.
  */
 export function videoGraph(plan: RedactPlan): string {
   const window = renderWindow(plan.spec);
   const frame = { width: plan.width, height: plan.height };
-  const chunks = plan.spec.masks.flatMap((m) => maskChunks(m, frame, window));
+  const chunks = plan.spec.masks.flatMap((m) => maskChunks(m, frame, window, plan.frameSeconds));
   const ordered = [
     ...chunks.filter((c) => c.fill === 'blur'),
     ...chunks.filter((c) => c.fill === 'opaque'),
@@ -253,13 +276,13 @@ function chunkFilters(
 ): string[] {
   const cx = piecewise(c.centres, (k) => k.cx);
   const cy = piecewise(c.centres, (k) => k.cy);
-  const on = `enable='${between(c.start, c.end)}'`;
+  const shown = (x: string): string => `if(${between(c.start, c.end)},${x},W)`;
   if (c.fill === 'opaque') {
     const from = Math.floor(c.start) - 1;
     const seconds = Math.ceil(c.end) - from + 2;
     return [
       `color=c=black:s=${String(c.w)}x${String(c.h)}:r=1:d=${String(seconds)},setpts=PTS${from < 0 ? '-' : '+'}${String(Math.abs(from))}/TB[c${id}]`,
-      `[${input}][c${id}]overlay=x='${edge('W', cx, c.w)}':y='${edge('H', cy, c.h)}':eval=frame:eof_action=pass:${on}${out}`,
+      `[${input}][c${id}]overlay=x='${shown(edge('W', cx, c.w))}':y='${edge('H', cy, c.h)}':eval=frame:eof_action=pass${out}`,
     ];
   }
   // Never larger than the frame: crop cannot cut more than there is.
@@ -270,8 +293,9 @@ function chunkFilters(
   return [
     `[${input}]split[m${id}][s${id}]`,
     `[s${id}]crop=w='min(${String(w)},iw)':h='min(${String(h)},ih)':x='${x('iw', 'iw-ow')}':y='${y('ih', 'ih-oh')}',` +
-      `boxblur=luma_radius='min(w,h)/3':luma_power=3:chroma_radius='min(cw,ch)/3':chroma_power=3:${on}[p${id}]`,
-    `[m${id}][p${id}]overlay=x='${x('W', 'W-w')}':y='${y('H', 'H-h')}':eval=frame:${on}${out}`,
+      // A single input: here `enable` is evaluated on this frame, and skips the work.
+      `boxblur=luma_radius='min(w,h)/3':luma_power=3:chroma_radius='min(cw,ch)/3':chroma_power=3:enable='${between(c.start, c.end)}'[p${id}]`,
+    `[m${id}][p${id}]overlay=x='${shown(x('W', 'W-w'))}':y='${y('H', 'H-h')}':eval=frame${out}`,
   ];
 }
 
@@ -382,7 +406,9 @@ export function watermarkArgs(
     ...x264Args(),
     ...['-c:a', 'copy'],
     ...strippedOutput(),
-    ...['-threads', threads, '-movflags', 'frag_keyframe+empty_moov+default_base_moof'],
+    // delay_moov: the header waits for the first fragment, so it can carry the edit list that
+    // keeps B-frame delay out of the timeline (without it the picture runs 80 ms late).
+    ...['-threads', threads, '-movflags', 'frag_keyframe+empty_moov+delay_moov+default_base_moof'],
     ...['-f', 'mp4', 'pipe:1'],
   ];
 }

@@ -94,7 +94,11 @@ async function render(
 ): Promise<Rendered> {
   const item = await videoItem(deps.db, row.item_id);
   const spec = parseSpec(row.spec);
-  const plan = redactPlan(spec, item.display, item.audio, item.summary.durationSeconds, {
+  const plan = redactPlan(spec, {
+    display: item.display,
+    audio: item.audio,
+    durationSeconds: item.summary.durationSeconds,
+    frameRate: item.summary.frameRate,
     container: item.summary.container,
   });
   const input = deps.blobs.localPath(asSha256(item.sha256));

@@ -84,7 +84,7 @@ const releaseParams = (key: Audience['key'], withVideo: boolean) => ({
 });
 
 /** "Asel Nurova <asel@example.org> · 2026-11-23": who downloaded it, and when. */
-export function watermarkText(recipient: string, at: Date): string {
+export function downloadWatermark(recipient: string, at: Date): string {
   return `${recipient} · ${at.toISOString().slice(0, 10)}`;
 }
 
@@ -206,7 +206,7 @@ function registerAudience(app: FastifyInstance, deps: SharedRouteDeps, a: Audien
       });
       const stream = deps.deriver.watermarked(
         file,
-        watermarkText(opened.recipient, now),
+        downloadWatermark(opened.recipient, now),
         abort.signal,
       );
       return reply.type('video/mp4').header('cache-control', 'no-store').send(stream);
