@@ -4,7 +4,8 @@ import type { Generated } from 'kysely';
  * Tables of redactions and releases (migration 0011), kept apart from schema.ts like the
  * other feature areas. `spec` and `face_check` hold JSON text (src/domain/redaction.ts).
  */
-export type RedactionStatus = 'draft' | 'rendering' | 'rendered' | 'failed' | 'approved' | 'returned';
+export type RedactionStatus =
+  'draft' | 'rendering' | 'rendered' | 'failed' | 'approved' | 'returned';
 export type ReleaseStatus = 'draft' | 'submitted' | 'approved' | 'revoked';
 export type ReleaseAudience = 'public' | 'partners';
 export type AccessAction = 'view' | 'play' | 'download';

@@ -286,10 +286,7 @@ export interface JobProgressTable {
 }
 
 export interface Database
-  extends ResponsesDatabase,
-    VerificationDatabase,
-    AllegationsDatabase,
-    ReleaseDatabase {
+  extends ResponsesDatabase, VerificationDatabase, AllegationsDatabase, ReleaseDatabase {
   custody_event: CustodyEventTable;
   acquisition: AcquisitionTable;
   item: ItemTable;

@@ -120,9 +120,7 @@ export function normalizeSpec(spec: RedactionSpec): RedactionSpec {
   const masks = spec.masks
     .map((m) => ({ ...m, keyframes: [...m.keyframes].sort((a, b) => a.t - b.t) }))
     .filter((m) => m.end > m.start && m.keyframes.length > 0);
-  const audio = [...spec.audio]
-    .filter((a) => a.end > a.start)
-    .sort((a, b) => a.start - b.start);
+  const audio = [...spec.audio].filter((a) => a.end > a.start).sort((a, b) => a.start - b.start);
   return { masks, audio, cut: spec.cut };
 }
 
