@@ -266,7 +266,10 @@ describe.each(DATABASES)('redaction and release on %s', (database) => {
     );
     expect(queued.statusCode, queued.body).toBe(202);
     expect(queued.json<{ status: string }>().status).toBe('rendering');
-    await handlers()['media.redact']({ redactionId: redaction.id, version: 2 }, jobContext());
+    await handlers()['media.redact'](
+      { redactionId: redaction.id, itemId, version: 2 },
+      jobContext(),
+    );
     const r = (await call(app, cookies.reviewer, 'GET', `/api/redactions/${redaction.id}`)).json<{
       status: string;
       render: { version: number; current: boolean; sha256: string } | null;
@@ -355,7 +358,7 @@ describe.each(DATABASES)('redaction and release on %s', (database) => {
     expect(early.statusCode).toBe(409);
     expect(early.json<{ error: { code: string } }>().error.code).toBe('REDACTION.NOT_RENDERED');
     await call(app, cookies.investigator, 'POST', `/api/redactions/${id}/render`);
-    await handlers()['media.redact']({ redactionId: id, version: 1 }, jobContext());
+    await handlers()['media.redact']({ redactionId: id, itemId, version: 1 }, jobContext());
     // An investigator who is also an admin-free author: the database refuses as well.
     await expect(
       archive.db

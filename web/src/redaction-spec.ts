@@ -92,13 +92,10 @@ export function replaceMask(spec: RedactionSpec, mask: Mask): RedactionSpec {
 /** Why a spec cannot be saved as it is (the first problem, as a message key), or null. */
 export function specProblem(
   spec: RedactionSpec,
-):
-  | { key: 'mask'; id: string }
-  | { key: 'audio'; n: number }
-  | { key: 'cut' }
-  | null {
+): { key: 'mask'; id: string } | { key: 'audio'; n: number } | { key: 'cut' } | null {
   for (const m of spec.masks) if (!(m.end > m.start)) return { key: 'mask', id: m.id };
-  for (const [i, a] of spec.audio.entries()) if (!(a.end > a.start)) return { key: 'audio', n: i + 1 };
+  for (const [i, a] of spec.audio.entries())
+    if (!(a.end > a.start)) return { key: 'audio', n: i + 1 };
   if (spec.cut !== null && !(spec.cut.end > spec.cut.start)) return { key: 'cut' };
   return null;
 }

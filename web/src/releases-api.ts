@@ -99,7 +99,11 @@ export interface Redaction {
   /** Untrusted shape: read it with faceCheckOf. */
   readonly faceCheck: unknown;
   readonly facesFlagged: number;
-  readonly review: { readonly by: string; readonly at: string | null; readonly note: string } | null;
+  readonly review: {
+    readonly by: string;
+    readonly at: string | null;
+    readonly note: string;
+  } | null;
 }
 
 export interface RedactionEvent {
@@ -245,8 +249,7 @@ export interface SharedRelease {
   }[];
 }
 
-const num = (v: unknown): number | null =>
-  typeof v === 'number' && Number.isFinite(v) ? v : null;
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** The face check as stored, read defensively (null when there is none or it is malformed). */
 export function faceCheckOf(v: unknown): FaceCheck | null {
@@ -295,10 +298,8 @@ export const releasesApi = {
   updateRedaction: (id: string, input: { version: number; title?: string; spec?: RedactionSpec }) =>
     request<RedactionDetail>('PATCH', redactionUrl(id), input),
   render: (id: string) => request<RedactionDetail>('POST', redactionUrl(id, '/render')),
-  review: (
-    id: string,
-    input: { decision: 'approve' | 'return'; note?: string; version: number },
-  ) => request<RedactionDetail>('POST', redactionUrl(id, '/review'), input),
+  review: (id: string, input: { decision: 'approve' | 'return'; note?: string; version: number }) =>
+    request<RedactionDetail>('POST', redactionUrl(id, '/review'), input),
   /** The render of `version` (the query only keeps a browser from showing an older one). */
   renderUrl: (id: string, version: number) => redactionUrl(id, `/video?v=${String(version)}`),
   renderPosterUrl: (id: string, version: number) =>

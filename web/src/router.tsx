@@ -21,6 +21,12 @@ import { LoginPage } from './pages/Login.tsx';
 import { VERIFICATION_STATUSES, type VerificationStatus } from './verification-api.ts';
 import { ALLEGATION_STATUSES, type AllegationStatus } from './allegations-api.ts';
 import { accountabilitySearch, responsesSearch, sourcesSearch } from './responses-api.ts';
+import {
+  REDACTION_STATUSES,
+  RELEASE_STATUSES,
+  type RedactionStatus,
+  type ReleaseStatus,
+} from './releases-api.ts';
 
 /** The items list's filters, all kept in the address so a search can be shared and reloaded. */
 export interface ItemsSearch {
@@ -85,6 +91,15 @@ const verificationStatus = (v: unknown): VerificationStatus | undefined =>
   (VERIFICATION_STATUSES as readonly unknown[]).includes(v) ? (v as VerificationStatus) : undefined;
 const day = (v: unknown): string | undefined =>
   typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined;
+
+/** The redactions list's filter: `rendered` is the review queue. */
+export interface RedactionsSearch {
+  status?: RedactionStatus | undefined;
+}
+
+export interface ReleasesSearch {
+  status?: ReleaseStatus | undefined;
+}
 
 export interface LoginSearch {
   next?: string | undefined;
@@ -273,6 +288,65 @@ const jobsRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/Jobs.tsx'), 'JobsPage'),
 });
 
+// Redaction, review and releases (issue #5); what a partner account sees.
+const redactionsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/redactions',
+  validateSearch: (search: Record<string, unknown>): RedactionsSearch => ({
+    status: (REDACTION_STATUSES as readonly unknown[]).includes(search['status'])
+      ? (search['status'] as RedactionStatus)
+      : undefined,
+  }),
+  component: lazyRouteComponent(() => import('./pages/Redactions.tsx'), 'RedactionsPage'),
+});
+
+const redactionRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/redactions/$id',
+  component: lazyRouteComponent(() => import('./pages/RedactionEditor.tsx'), 'RedactionEditorPage'),
+});
+
+const releasesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/releases',
+  validateSearch: (search: Record<string, unknown>): ReleasesSearch => ({
+    status: (RELEASE_STATUSES as readonly unknown[]).includes(search['status'])
+      ? (search['status'] as ReleaseStatus)
+      : undefined,
+  }),
+  component: lazyRouteComponent(() => import('./pages/Releases.tsx'), 'ReleasesPage'),
+});
+
+const newReleaseRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/releases/new',
+  component: lazyRouteComponent(() => import('./pages/ReleaseForm.tsx'), 'NewReleasePage'),
+});
+
+const releaseRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/releases/$id',
+  component: lazyRouteComponent(() => import('./pages/Release.tsx'), 'ReleasePage'),
+});
+
+const editReleaseRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/releases/$id/edit',
+  component: lazyRouteComponent(() => import('./pages/ReleaseForm.tsx'), 'EditReleasePage'),
+});
+
+const sharedReleasesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/shared-with-me',
+  component: lazyRouteComponent(() => import('./pages/SharedReleases.tsx'), 'SharedReleasesPage'),
+});
+
+const sharedReleaseRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/shared-with-me/$id',
+  component: lazyRouteComponent(() => import('./pages/SharedRelease.tsx'), 'SharedReleasePage'),
+});
+
 const adminInviteRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/admin/invite',
@@ -301,6 +375,14 @@ const routeTree = rootRoute.addChildren([
   responseRoute,
   accountabilityRoute,
   jobsRoute,
+  redactionsRoute,
+  redactionRoute,
+  releasesRoute,
+  newReleaseRoute,
+  releaseRoute,
+  editReleaseRoute,
+  sharedReleasesRoute,
+  sharedReleaseRoute,
   adminInviteRoute,
 ]);
 

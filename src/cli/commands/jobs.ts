@@ -9,9 +9,9 @@ import { EXIT, printJson, usageError } from '../output.ts';
 
 function describePayload(payload: JobInfo['payload']): string {
   if (payload === null) return '(unreadable payload)';
-  if ('itemId' in payload) return `item ${payload.itemId}`;
   if ('redactionId' in payload)
-    return `redaction ${payload.redactionId} v${String(payload.version)}`;
+    return `redaction ${payload.redactionId} v${String(payload.version)} of item ${payload.itemId}`;
+  if ('itemId' in payload) return `item ${payload.itemId}`;
   return `export ${payload.exportId}`;
 }
 

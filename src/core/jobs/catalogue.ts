@@ -35,6 +35,8 @@ export interface ExportJob {
 
 export interface RedactJob {
   readonly redactionId: string;
+  /** The redacted item: so the item's job list (`jobs --item`, the item page) shows renders. */
+  readonly itemId: string;
   /** The version of the decisions to render: a newer version makes an older job a no-op. */
   readonly version: number;
 }
@@ -66,6 +68,7 @@ const itemJob = z.strictObject({
 
 const redactJob = z.strictObject({
   redactionId: z.string().refine(isUuid, 'must be a lowercase UUID'),
+  itemId: z.string().refine(isUuid, 'must be a lowercase UUID'),
   version: z.number().int().min(1),
 });
 

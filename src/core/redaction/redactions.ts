@@ -213,7 +213,11 @@ export async function queueRender(
     const row = await lockRedaction(tx, id);
     if (row.status === 'approved') throw locked();
     await tx.updateTable('redaction').set({ status: 'rendering' }).where('id', '=', id).execute();
-    await jobs.send('media.redact', { redactionId: id, version: row.version }, { transaction: tx });
+    await jobs.send(
+      'media.redact',
+      { redactionId: id, itemId: row.item_id, version: row.version },
+      { transaction: tx },
+    );
     return row.version;
   });
 }

@@ -7,6 +7,7 @@ import { signedOut, useMe } from '../auth.ts';
 import { LANGUAGE_NAMES, LANGUAGES, useI18n } from '../i18n/index.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
 import { Untrusted } from './PathText.tsx';
+import { PartnerLanding, ReleaseNavLink, SharedNavLink } from './ReleaseNav.tsx';
 import { ResponseNavLink } from './ResponseNav.tsx';
 
 /** Sets the window title: the page's, then the app's name. */
@@ -55,17 +56,25 @@ function Header(): ReactNode {
   return (
     <header className="header">
       <div className="header-inner">
-        <Link to="/items" search={{}} className="brand">
-          <span className="brand-name">{t('app.name')}</span>
-          <span className="brand-tagline">{t('app.tagline')}</span>
-        </Link>
+        {me?.role === 'partner' ? (
+          <Link to="/shared-with-me" className="brand">
+            <span className="brand-name">{t('app.name')}</span>
+            <span className="brand-tagline">{t('app.tagline')}</span>
+          </Link>
+        ) : (
+          <Link to="/items" search={{}} className="brand">
+            <span className="brand-name">{t('app.name')}</span>
+            <span className="brand-tagline">{t('app.tagline')}</span>
+          </Link>
+        )}
         {me && (
           <nav aria-label={t('nav.main')} className="nav">
-            <Link to="/items" search={{}} activeProps={{ 'aria-current': 'page' }}>
-              {t('nav.items')}
-            </Link>
+            {me.role === 'partner' && <SharedNavLink />}
             {me.role !== 'partner' && (
               <>
+                <Link to="/items" search={{}} activeProps={{ 'aria-current': 'page' }}>
+                  {t('nav.items')}
+                </Link>
                 <Link
                   to="/incidents"
                   search={{}}
@@ -90,6 +99,7 @@ function Header(): ReactNode {
                   {t('nav.allegations')}
                 </Link>
                 <ResponseNavLink />
+                <ReleaseNavLink />
               </>
             )}
             {(me.role === 'admin' || me.role === 'investigator') && (
@@ -151,6 +161,7 @@ export function Layout(): ReactNode {
         {t('app.skip')}
       </a>
       <Header />
+      <PartnerLanding />
       <main id="main" className="main" tabIndex={-1}>
         <Outlet />
       </main>

@@ -1,4 +1,5 @@
 import { allegationsEn } from './allegations.ts';
+import { releasesEn } from './releases.ts';
 import { responsesEn } from './responses.ts';
 import { verificationEn } from './verification.ts';
 
@@ -596,4 +597,5 @@ export const en = {
   ...verificationEn,
   ...allegationsEn,
   ...responsesEn,
+  ...releasesEn,
 } as const satisfies Record<string, string>;

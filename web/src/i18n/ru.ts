@@ -1,5 +1,6 @@
 import type { Messages } from './messages.ts';
 import { allegationsRu } from './allegations.ts';
+import { releasesRu } from './releases.ts';
 import { responsesRu } from './responses.ts';
 import { verificationRu } from './verification.ts';
 
@@ -594,4 +595,5 @@ export const ru: Messages = {
   ...verificationRu,
   ...allegationsRu,
   ...responsesRu,
+  ...releasesRu,
 };

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { api, type Account, type ItemDetail, type MediaSummary } from '../api.ts';
 import { DetailState } from '../components/DetailState.tsx';
 import { eventRows, History } from '../components/History.tsx';
+import { ItemRedactions } from '../components/ItemRedactions.tsx';
 import { useTitle } from '../components/Layout.tsx';
 import { PathText, Untrusted } from '../components/PathText.tsx';
 import { mayHaveDerivatives } from '../components/Poster.tsx';
@@ -188,6 +189,7 @@ function ItemView({
 
       {item.kind === 'video' && <Watch item={item} me={me} at={at} />}
       {item.kind === 'video' && item.probeStatus === 'ok' && <ItemAnalysis item={item} me={me} />}
+      {item.kind === 'video' && item.probeStatus === 'ok' && <ItemRedactions item={item} me={me} />}
       <Verification subject={{ type: 'item', id: item.id }} me={me} />
 
       <div className="item-grid">

@@ -17,6 +17,15 @@ function total(counts: JobsAnswer['counts'], states: readonly JobState[]): numbe
 function About({ job }: { job: Job }): ReactNode {
   const { t } = useI18n();
   const itemId = job.payload?.itemId;
+  // media.redact: {redactionId, itemId, version}: the redaction is what a user opens.
+  const redaction = (job.payload as { redactionId?: unknown; version?: unknown } | null)
+    ?.redactionId;
+  if (typeof redaction === 'string')
+    return (
+      <Link to="/redactions/$id" params={{ id: redaction }}>
+        {t('jobs.redaction')} <code>{redaction.slice(0, 8)}</code>
+      </Link>
+    );
   if (itemId !== undefined)
     return (
       <Link to="/items/$id" params={{ id: itemId }} search={{}}>
