@@ -428,6 +428,56 @@ describe('redaction, review and release in Chromium', () => {
     await h.shot('partner-revoked');
   });
 
+  it('shows a public release to anyone, without an account or a script, warning first', async () => {
+    const redactionId = redactionUrl.split('/').pop() ?? '';
+    await signIn(INVESTIGATOR.email);
+    const created = await api.post(`${base}/api/releases`, {
+      data: {
+        title: 'Public: the corridor',
+        audience: 'public',
+        contentWarning: 'Violence against a detainee',
+        embargoAt: new Date(Date.now() - 60_000).toISOString(),
+        videos: [{ redactionId, caption: 'Redacted body-camera recording' }],
+      },
+    });
+    expect(created.status()).toBe(201);
+    const publicId = ((await created.json()) as { id: string }).id;
+    expect(
+      (
+        await api.post(`${base}/api/releases/${publicId}/submit`, { data: { version: 1 } })
+      ).status(),
+    ).toBe(200);
+    await signIn(REVIEWER.email);
+    expect(
+      (
+        await api.post(`${base}/api/releases/${publicId}/approve`, { data: { version: 1 } })
+      ).status(),
+    ).toBe(200);
+    await logOut();
+    await page.goto(`${base}/published?lang=en`);
+    await page.getByRole('heading', { name: 'Published releases' }).waitFor();
+    // Only the public one: the revoked partners release is nowhere.
+    expect(await page.locator('.releases a').allTextContents()).toEqual(['Public: the corridor']);
+    await page.getByRole('link', { name: 'Public: the corridor' }).click();
+    await page.getByText('Violence against a detainee').waitFor();
+    expect(await page.locator('video').isVisible()).toBe(false);
+    expect(await page.locator('script').count()).toBe(0);
+    await h.shot('public-warning');
+    await page.getByText('I understand: show the videos').click();
+    await page.locator('video').waitFor({ state: 'visible' });
+    await page.evaluate(
+      `(async () => { const v = document.querySelector('video'); v.muted = true; await v.play(); })()`,
+    );
+    await expect
+      .poll(() => page.evaluate(`document.querySelector('video').currentTime`), { timeout: 20_000 })
+      .toBeGreaterThan(0.3);
+    await page.evaluate(`document.querySelector('video').pause()`);
+    await h.shot('public-release', true);
+    await page.getByRole('link', { name: 'Русский' }).click();
+    await page.getByText('Предупреждение о содержании').waitFor();
+    await h.shot('public-release-ru');
+  });
+
   it('opened no dialog, broke no CSP rule and threw nothing', () => {
     expect(h.dialogs).toEqual([]);
     expect(h.consoleProblems).toEqual([]);
