@@ -9,6 +9,7 @@ import type { JobContext } from '../src/core/jobs/catalogue.ts';
 import { jobHandlers } from '../src/core/jobs/handlers.ts';
 import { redactionPath } from '../src/core/redaction/render.ts';
 import { verifyArchive } from '../src/core/verify.ts';
+import { buildApp } from '../src/server/app.ts';
 import { writeReleaseSite } from '../src/server/published/site.ts';
 import { makeCameraClips } from './fixtures/camera-clip.ts';
 import { createTestArchive, DATABASES, tempDir } from './helpers/archive.ts';
@@ -76,6 +77,8 @@ describe.each(DATABASES)('redaction and release on %s', (database) => {
   let redaction: { id: string; version: number };
   let partnersRelease: string;
   let publicRelease: string;
+  const logs: string[] = [];
+  const tokens: string[] = [];
   /** Everything people outside received, to search for sentinels. */
   const outside: { what: string; body: string }[] = [];
   const seen = (what: string, res: LightMyRequestResponse): LightMyRequestResponse => {
@@ -119,7 +122,12 @@ describe.each(DATABASES)('redaction and release on %s', (database) => {
     itemSha = item.sha256;
     await handlers()['media.faces']({ itemId }, jobContext());
     await handlers()['media.proxy']({ itemId }, jobContext());
-    app = await appWithAccounts({ ...archive, clock });
+    // Accounts as people make them; then the app under test, with its request log.
+    await (await appWithAccounts({ ...archive, clock })).close();
+    app = await buildApp(
+      { ...archive, clock },
+      { logStream: { write: (line) => logs.push(line) } },
+    );
     for (const role of ['admin', 'investigator', 'reviewer', 'partner'] as const)
       cookies[role] = await login(app, emailOf(role));
     // A second partner, with whom nothing is shared.
@@ -654,6 +662,7 @@ describe.each(DATABASES)('redaction and release on %s', (database) => {
     );
     expect(made.statusCode, made.body).toBe(201);
     const { id, token, path: address } = made.json<{ id: string; token: string; path: string }>();
+    tokens.push(token);
     const anonymous = (url: string) => app.inject({ method: 'GET', url });
     const page = seen('link page', await anonymous(`${address}?lang=en`));
     expect(page.statusCode).toBe(200);
@@ -689,6 +698,7 @@ describe.each(DATABASES)('redaction and release on %s', (database) => {
         expiresAt: hours(5).toISOString(),
       })
     ).json<{ token: string }>().token;
+    tokens.push(second);
     expect((await anonymous(`/api/links/${second}`)).statusCode).toBe(200);
     await advance(hours(5.5));
     expect((await anonymous(`/api/links/${second}`)).statusCode).toBe(404);
@@ -798,6 +808,15 @@ describe.each(DATABASES)('redaction and release on %s', (database) => {
     ];
     for (const { what, body } of outside)
       for (const f of forbidden) expect(body.includes(f), `${f} in ${what}`).toBe(false);
+    // The request log: no share-link token, and no address of anyone outside.
+    expect(logs.length).toBeGreaterThan(50);
+    for (const line of logs) {
+      for (const token of tokens) expect(line, line).not.toContain(token);
+      const { req } = JSON.parse(line) as { req?: { url: string; remoteAddress?: string } };
+      if (req !== undefined && /^\/(published|shared\/|api\/public\/|api\/links\/)/.test(req.url))
+        expect(req.remoteAddress, req.url).toBeUndefined();
+    }
+    expect(logs.some((l) => l.includes('/api/links/[token]'))).toBe(true);
     const report = await verifyArchive(archive);
     expect(report.ok, JSON.stringify(report.problems.slice(0, 3))).toBe(true);
   });
