@@ -583,7 +583,7 @@ describe.each(DATABASES)('redaction and release on %s', (database) => {
 
   it('publishes a public release at its embargo time, on the API, the pages and the static site', async () => {
     const created = await call(app, cookies.investigator, 'POST', '/api/releases', {
-      title: 'Public: corridor video',
+      title: 'Public: corridor video <script>alert(1)</script>',
       contentWarning: 'Violence against prisoners',
       audience: 'public',
       embargoAt: hours(3).toISOString(),
@@ -616,7 +616,7 @@ describe.each(DATABASES)('redaction and release on %s', (database) => {
     expect(page.body).toContain(`/api/public/releases/${publicRelease}/videos/1`);
     expect(page.body).not.toContain('<script');
     const index = seen('public index', await anonymous('/published?lang=ru'));
-    expect(index.body).toContain('Public: corridor video');
+    expect(index.body).toContain('Public: corridor video &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(index.body).not.toContain('Колония №1'); // the partners release is not public
     seen('public api', await anonymous('/api/public/releases'));
     const video = seen(
