@@ -70,6 +70,7 @@ export const ERROR_CODES = {
   'RELEASE.LOCKED': 'a submitted, approved or revoked release cannot be changed',
   'RELEASE.NOT_READY': 'the release is not ready for this step',
   'RELEASE.LINK_INVALID': 'the link is unknown, expired or revoked',
+  'RELEASE.BUSY': 'too many watermarked downloads are being prepared; try again later',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -26,6 +26,7 @@ const EXACT: Partial<Record<ErrorCode, number>> = {
   'RELEASE.LOCKED': 409,
   'RELEASE.NOT_READY': 409,
   'RELEASE.LINK_INVALID': 404,
+  'RELEASE.BUSY': 503,
 };
 
 export function httpStatusFor(code: ErrorCode): number {

@@ -17,6 +17,7 @@ import {
 } from '../../core/release/shared.ts';
 import type { AccountRow, Database } from '../../db/schema.ts';
 import type { Access } from '../access.ts';
+import { DownloadSlots } from './download-slots.ts';
 
 export interface SharedRouteDeps {
   readonly db: Kysely<Database>;
@@ -95,10 +96,20 @@ export function downloadWatermark(recipient: string, at: Date): string {
  * next request, thumbnails and videos included. Views, plays and downloads are recorded.
  */
 export function sharedRoutes(app: FastifyInstance, deps: SharedRouteDeps): void {
-  for (const audience of AUDIENCES) registerAudience(app, deps, audience);
+  const slots = new DownloadSlots(DOWNLOADS_AT_ONCE, DOWNLOADS_WAITING);
+  for (const audience of AUDIENCES) registerAudience(app, deps, audience, slots);
 }
 
-function registerAudience(app: FastifyInstance, deps: SharedRouteDeps, a: Audience): void {
+/** Watermarked renders at once (each is one ffmpeg), and how many may wait for one. */
+const DOWNLOADS_AT_ONCE = 2;
+const DOWNLOADS_WAITING = 16;
+
+function registerAudience(
+  app: FastifyInstance,
+  deps: SharedRouteDeps,
+  a: Audience,
+  slots: DownloadSlots,
+): void {
   const tags = ['shared'];
   const open = (request: SharedRequest): Promise<Opened> =>
     openRelease(deps.db, a.viewer(request), request.params.id ?? null, deps.clock.now());
@@ -198,11 +209,23 @@ function registerAudience(app: FastifyInstance, deps: SharedRouteDeps, a: Audien
       const name = `release-${opened.release.id.slice(0, 8)}-${String(video.position)}.mp4`;
       reply.header('content-disposition', `attachment; filename="${name}"`);
       if (!a.watermark) return sendFile(reply, file, 'video/mp4');
-      await recordAccess(deps.db, opened, 'download', video.position, now);
+      const release = await slots.take();
+      // Gone while waiting for a slot: nothing to render for.
+      if (request.raw.socket.destroyed) {
+        release();
+        return reply;
+      }
+      try {
+        await recordAccess(deps.db, opened, 'download', video.position, now);
+      } catch (e) {
+        release();
+        throw e;
+      }
       const abort = new AbortController();
       // The response's close: the download finished, or the recipient went away mid-way.
       reply.raw.on('close', () => {
         abort.abort();
+        release();
       });
       const stream = deps.deriver.watermarked(
         file,
