@@ -17,7 +17,7 @@ import {
 } from '../../core/release/view.ts';
 import { writeReleaseSite } from '../../server/published/site.ts';
 import { withArchive, type GlobalOptions } from '../context.ts';
-import { printJson, usageError } from '../output.ts';
+import { printJson, progressPrinter, usageError } from '../output.ts';
 
 const list = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -263,9 +263,11 @@ export function registerReleases(program: Command): void {
     .requiredOption('--out <dir>', 'a new or empty folder')
     .description('write the published public releases as a static site (pages, videos, SHA256SUMS)')
     .action(async (flags: { out: string }) => {
-      const value = await withArchive(program.opts<GlobalOptions>(), (a) =>
-        writeReleaseSite(a, path.resolve(flags.out)),
-      );
+      const opts = program.opts<GlobalOptions>();
+      const progress = progressPrinter(opts.quiet === true);
+      const value = await withArchive(opts, (a) =>
+        writeReleaseSite(a, path.resolve(flags.out), progress.update),
+      ).finally(progress.end);
       out(
         value,
         (v) =>

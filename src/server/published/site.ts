@@ -12,7 +12,9 @@ import {
   type SharedReleaseJson,
 } from '../../core/release/shared.ts';
 import type { PublicLanguage } from '../../db/allegations-schema.ts';
+import type { ReleaseTable } from '../../db/release-schema.ts';
 import type { Database } from '../../db/schema.ts';
+import { ProgressTracker, type Progress } from '../../core/progress.ts';
 import { html } from '../allegations/html.ts';
 import { RELEASE_CSS } from './pages.ts';
 import { releaseTexts } from './texts.ts';
@@ -39,10 +41,20 @@ const LANGUAGES: readonly PublicLanguage[] = ['en', 'ru'];
  * and posters, one stylesheet, and SHA256SUMS so a mirror can be checked against the original.
  * Only what the public page shows at this moment goes in: published public releases.
  */
-export async function writeReleaseSite(deps: SiteDeps, out: string): Promise<SiteSummary> {
+export async function writeReleaseSite(
+  deps: SiteDeps,
+  out: string,
+  onProgress?: (progress: Progress) => void,
+): Promise<SiteSummary> {
   await mustBeEmpty(out);
   const rows = await visibleReleases(deps.db, { kind: 'public' }, deps.clock.now());
   const releases = await Promise.all(rows.map((r) => sharedReleaseJson(deps.db, r)));
+  const copies = await mediaFiles(deps, rows, releases);
+  const progress = new ProgressTracker(() => Date.now());
+  progress.phase = 'exporting';
+  progress.filesTotal = copies.length;
+  progress.bytesTotal = 0;
+  for (const c of copies) progress.bytesTotal += (await fs.stat(c.from)).size;
   const written: string[] = [];
   const write = async (rel: string, data: string | Buffer): Promise<void> => {
     const file = path.join(out, rel);
@@ -56,30 +68,11 @@ export async function writeReleaseSite(deps: SiteDeps, out: string): Promise<Sit
     written.push(rel);
   };
   await copy(RELEASE_CSS, 'style.css');
-  let videos = 0;
-  for (const [i, r] of releases.entries()) {
-    const row = rows[i];
-    if (row === undefined) continue;
-    for (const v of r.videos) {
-      const opened = {
-        release: row,
-        recipient: 'public',
-        accountId: null,
-        linkId: null,
-        expiresAt: null,
-      };
-      const video = await releasedVideo(deps.db, opened, v.position);
-      const dir = `media/${r.id}`;
-      await copy(
-        redactionPath(deps.derivativesDir, video.redactionId, video.version),
-        `${dir}/video-${String(v.position)}.mp4`,
-      );
-      await copy(
-        redactionPosterPath(deps.derivativesDir, video.redactionId, video.version),
-        `${dir}/poster-${String(v.position)}.jpg`,
-      );
-      videos += 1;
-    }
+  for (const c of copies) {
+    await copy(c.from, c.rel);
+    progress.filesDone += 1;
+    progress.bytesDone += (await fs.stat(c.from)).size;
+    onProgress?.(progress.snapshot());
   }
   for (const lang of LANGUAGES) await writeLanguage(write, lang, releases);
   await write('index.html', rootPage());
@@ -92,7 +85,44 @@ export async function writeReleaseSite(deps: SiteDeps, out: string): Promise<Sit
   );
   let bytes = 0;
   for (const rel of written) bytes += (await fs.stat(path.join(out, rel))).size;
-  return { releases: releases.length, videos, files: written.length, bytes };
+  progress.phase = 'done';
+  onProgress?.(progress.snapshot());
+  return {
+    releases: releases.length,
+    videos: releases.reduce((n, r) => n + r.videos.length, 0),
+    files: written.length,
+    bytes,
+  };
+}
+
+/** Each released video and its poster: where they are, and where they go in the site. */
+async function mediaFiles(
+  deps: SiteDeps,
+  rows: readonly ReleaseTable[],
+  releases: readonly SharedReleaseJson[],
+): Promise<{ from: string; rel: string }[]> {
+  const files: { from: string; rel: string }[] = [];
+  for (const [i, r] of releases.entries()) {
+    const release = rows[i];
+    if (release === undefined) continue;
+    const opened = { release, recipient: 'public', accountId: null, linkId: null, expiresAt: null };
+    for (const v of r.videos) {
+      const video = await releasedVideo(deps.db, opened, v.position);
+      const dir = `media/${r.id}`;
+      const n = String(v.position);
+      files.push(
+        {
+          from: redactionPath(deps.derivativesDir, video.redactionId, video.version),
+          rel: `${dir}/video-${n}.mp4`,
+        },
+        {
+          from: redactionPosterPath(deps.derivativesDir, video.redactionId, video.version),
+          rel: `${dir}/poster-${n}.jpg`,
+        },
+      );
+    }
+  }
+  return files;
 }
 
 async function writeLanguage(
