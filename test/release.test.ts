@@ -536,6 +536,26 @@ describe.each(DATABASES)('redaction and release on %s', (database) => {
     const actions = access.map((a) => a.action).sort();
     expect(actions).toEqual(['download', 'play', 'view']);
     expect(access.every((a) => a.recipient.includes(emailOf('partner')))).toBe(true);
+    const csv = await call(
+      app,
+      cookies.reviewer,
+      'GET',
+      `/api/releases/${partnersRelease}/access.csv`,
+    );
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe('at,recipient,action,video');
+    expect(lines.slice(1).map((l) => l.split(',').at(-2))).toEqual(['view', 'play', 'download']);
+    const hidden = await call(
+      app,
+      cookies.partner,
+      'GET',
+      `/api/releases/${partnersRelease}/access.csv`,
+    );
+    expect(hidden.statusCode).toBe(404);
   });
 
   it('gives a partner 404 for everything not released to it, by id guessing too', async () => {

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Archive } from '../../archive.ts';
@@ -9,6 +10,7 @@ import {
   updateRelease,
 } from '../../core/release/releases.ts';
 import {
+  accessCsv,
   findRelease,
   listReleases,
   releaseHistory,
@@ -257,6 +259,29 @@ export function registerReleases(program: Command): void {
         await revokeLink(a, a.actor, id, link);
         return id;
       });
+    });
+  cmd
+    .command('access')
+    .argument('<id>', 'release id')
+    .option('--csv <file>', 'write it as CSV (UTF-8, for spreadsheets) instead')
+    .description('who outside viewed, played or downloaded what, and when')
+    .action(async (id: string, flags: { csv?: string }) => {
+      const value = await withArchive(program.opts<GlobalOptions>(), async (a) => {
+        const release = await releaseJson(a.db, await findRelease(a.db, id), a.clock.now());
+        if (flags.csv !== undefined) await fs.writeFile(flags.csv, await accessCsv(a.db, id));
+        return release.access;
+      });
+      if (flags.csv !== undefined) return;
+      out(value, (rows) =>
+        rows.length === 0
+          ? 'Nobody outside has opened it.'
+          : rows
+              .map(
+                (r) =>
+                  `${r.at}  ${r.action.padEnd(8)} ${r.position === null ? '-' : String(r.position)}  ${r.recipient}`,
+              )
+              .join('\n'),
+      );
     });
   cmd
     .command('site')

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { eventsFor } from '../../db/custody-log.ts';
+import { toCsv } from '../../domain/csv.ts';
 import type { ReleaseStatus, ReleaseTable } from '../../db/release-schema.ts';
 import type { Database } from '../../db/schema.ts';
 import { releaseNotFound } from './releases.ts';
@@ -175,3 +176,18 @@ export async function releasesAbout(db: Kysely<Database>, incidentIds: readonly 
 }
 
 export type ReleaseAbout = Awaited<ReturnType<typeof releasesAbout>>[number];
+
+/** Who outside viewed, played or downloaded what and when, oldest first, as CSV (UTF-8, CRLF). */
+export async function accessCsv(db: Kysely<Database>, releaseId: string): Promise<string> {
+  const rows = await db
+    .selectFrom('release_access')
+    .select(['at', 'recipient', 'action', 'position'])
+    .where('release_id', '=', releaseId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  return toCsv(
+    ['at', 'recipient', 'action', 'video'],
+    rows.map((r) => [r.at.toISOString(), r.recipient, r.action, r.position]),
+  );
+}

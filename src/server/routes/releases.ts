@@ -17,6 +17,7 @@ import {
   updateRelease,
 } from '../../core/release/releases.ts';
 import {
+  accessCsv,
   findRelease,
   listReleases,
   partnerAccounts,
@@ -102,6 +103,27 @@ export function releaseRoutes(app: FastifyInstance, deps: CatalogueDeps): void {
       },
     },
     (request) => answer(request, request.params.id),
+  );
+  app.get<{ Params: { id: string } }>(
+    '/api/releases/:id/access.csv',
+    {
+      config: { access: READ_ROLES },
+      schema: {
+        tags,
+        summary: 'The access record (views, plays, downloads by partners and links) as CSV',
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      const row = await findRelease(deps.db, request.params.id);
+      return reply
+        .header(
+          'content-disposition',
+          `attachment; filename="release-${row.id.slice(0, 8)}-access.csv"`,
+        )
+        .type('text/csv; charset=utf-8')
+        .send(await accessCsv(deps.db, row.id));
+    },
   );
   app.patch<{ Params: { id: string } }>(
     '/api/releases/:id',
